@@ -1,0 +1,1 @@
+//! The Ferry language server: `ferry lsp` over the compiler's front end and checker.

@@ -1,0 +1,6 @@
+//! The Ferry runtime: the value model, standard library, HTTP adaptors and triggers
+//! that a compiled job links against (as an rlib for `ferry run`, as a staticlib
+//! inside every executable that `ferry build` writes).
+
+pub mod http;
+pub mod secrets;

@@ -1,0 +1,51 @@
+//! `ferry check`: every diagnostic of every file, and an exit code.
+
+use crate::Outcome;
+use crate::output::{self, ColorChoice, Format};
+use ferry_compiler::diagnostics::Diagnostic;
+use ferry_compiler::source::SourceMap;
+use std::path::PathBuf;
+
+pub fn run(files: &[PathBuf], format: Format, color: ColorChoice) -> Outcome {
+    let mut results: Vec<(SourceMap, Vec<Diagnostic>)> = Vec::new();
+    for path in files {
+        match ferry_compiler::check_file(path) {
+            Ok(result) => results.push(result),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Outcome::Usage;
+            }
+        }
+    }
+    let all: Vec<&Diagnostic> = results.iter().flat_map(|(_, d)| d).collect();
+    let (errors, warnings) = output::count(&all.iter().map(|d| (*d).clone()).collect::<Vec<_>>());
+    match format {
+        Format::Json => {
+            let pairs: Vec<(Diagnostic, &SourceMap)> = results
+                .iter()
+                .flat_map(|(s, ds)| ds.iter().map(move |d| (d.clone(), s)))
+                .collect();
+            output::print_json(&pairs);
+        }
+        Format::Human => {
+            for (sources, diagnostics) in &results {
+                output::print_human(diagnostics, sources, color);
+            }
+            let files = output::plural(results.len(), "file");
+            if errors + warnings == 0 {
+                eprintln!("checked {files}: no errors");
+            } else {
+                eprintln!(
+                    "checked {files}: {}, {}",
+                    output::plural(errors, "error"),
+                    output::plural(warnings, "warning")
+                );
+            }
+        }
+    }
+    if errors > 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    }
+}

@@ -1,0 +1,71 @@
+//! `ferry`: the command-line front end. Each subcommand lives in its own module;
+//! this file only parses arguments and maps outcomes to exit codes.
+
+mod check;
+mod format;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "ferry",
+    version,
+    about = "Ferry: typed data-integration jobs, compiled to native code"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check jobs and adaptor files for errors, without running them.
+    Check {
+        /// The files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = output::Format::Human)]
+        format: output::Format,
+        /// When to colour terminal output (`auto` honours NO_COLOR and checks for a terminal).
+        #[arg(long, value_enum, default_value_t = output::ColorChoice::Auto)]
+        color: output::ColorChoice,
+    },
+    /// Format files in place in the one canonical layout.
+    Fmt {
+        /// The files to format; `-` reads standard input and writes standard output.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing; exit with 1 when a file is not formatted.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// Exit codes shared by every subcommand: 0 fine, 1 the files have errors,
+/// 2 a usage error or a file that cannot be read.
+pub enum Outcome {
+    Ok,
+    Failed,
+    Usage,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Check {
+            files,
+            format,
+            color,
+        } => check::run(&files, format, color),
+        Command::Fmt { files, check } => format::run(&files, check),
+    };
+    match outcome {
+        Outcome::Ok => ExitCode::SUCCESS,
+        Outcome::Failed => ExitCode::from(1),
+        Outcome::Usage => ExitCode::from(2),
+    }
+}

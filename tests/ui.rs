@@ -1,0 +1,177 @@
+//! UI tests: `ferry check` on every `tests/ui/**/*.ferry`, its terminal output
+//! compared with the reviewed `.stderr` file beside it.
+//!
+//! `FERRY_BLESS=1 cargo test --test ui` rewrites the `.stderr` files; review the
+//! diff before committing it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            cases(&path, out);
+        } else if path.extension().is_some_and(|e| e == "ferry") {
+            out.push(path);
+        }
+    }
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `ferry check` on one case, from the repository root.
+fn check(relative: &Path, extra: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .current_dir(root())
+        .arg("check")
+        .args(extra)
+        .arg(relative)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn all_cases() -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    cases(&root().join("tests/ui"), &mut all);
+    all.sort();
+    all.into_iter()
+        .map(|p| p.strip_prefix(root()).unwrap().to_path_buf())
+        .collect()
+}
+
+#[test]
+fn ui_snapshots() {
+    let bless = std::env::var_os("FERRY_BLESS").is_some();
+    let mut failures = Vec::new();
+    let all = all_cases();
+    assert!(
+        all.len() >= 25,
+        "expected at least 25 UI cases, found {}",
+        all.len()
+    );
+    for case in &all {
+        let (code, _, stderr) = check(case, &["--color", "never"]);
+        let expected_path = root().join(case.with_extension("stderr"));
+        let has_errors = stderr.contains("Error:") || stderr.contains("] Error");
+        assert_eq!(
+            code,
+            if has_errors { 1 } else { 0 },
+            "{}: exit code {code} with output\n{stderr}",
+            case.display()
+        );
+        if bless {
+            std::fs::write(&expected_path, &stderr).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == stderr => {}
+            Ok(expected) => failures.push(format!(
+                "{}: output differs\n--- expected\n{expected}\n--- actual\n{stderr}",
+                case.display()
+            )),
+            Err(_) => failures.push(format!(
+                "{}: no {} (run with FERRY_BLESS=1)",
+                case.display(),
+                expected_path.display()
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} UI cases differ:\n\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn three_separate_mistakes_give_exactly_three_diagnostics() {
+    let (code, stdout, _) = check(
+        Path::new("tests/ui/syntax/three_mistakes.ferry"),
+        &["--format", "json"],
+    );
+    assert_eq!(code, 1);
+    let diagnostics: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let lines: Vec<u64> = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![2, 2, 3], "{stdout}");
+}
+
+#[test]
+fn json_diagnostics_carry_position_message_and_fix() {
+    let (code, stdout, _) = check(
+        Path::new("tests/ui/syntax/single_quotes.ferry"),
+        &["--format", "json"],
+    );
+    assert_eq!(code, 1);
+    let diagnostics: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        diagnostics,
+        serde_json::json!([{
+            "severity": "error", "code": "E0005", "message": "strings are written with double quotes",
+            "file": "tests/ui/syntax/single_quotes.ferry", "line": 1, "column": 5, "end_line": 1, "end_column": 12,
+            "label": "single quotes", "labels": [], "notes": [],
+            "fixes": [{ "message": "use double quotes", "edits": [
+                { "line": 1, "column": 5, "end_line": 1, "end_column": 12, "replacement": "\"hello\"" }
+            ] }]
+        }])
+    );
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("accents.ferry");
+    std::fs::write(&file, "let cafe = \"é\" + +\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let diagnostics: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(diagnostics[0]["column"], 18, "{diagnostics}");
+}
+
+#[test]
+fn unreadable_file_and_usage_errors_exit_2() {
+    let (code, _, stderr) = check(Path::new("tests/ui/does-not-exist.ferry"), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: cannot read tests/ui/does-not-exist.ferry: No such file or directory (os error 2)\n"
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn colour_only_when_asked_and_never_with_no_color() {
+    let case = Path::new("tests/ui/syntax/stray_token.ferry");
+    let (_, _, always) = check(case, &["--color", "always"]);
+    assert!(always.contains("\u{1b}["), "expected ANSI colour codes");
+    let output = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .current_dir(root())
+        .args(["check"])
+        .arg(case)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("\u{1b}["));
+}
