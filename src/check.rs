@@ -6,11 +6,16 @@ use ferry_compiler::diagnostics::Diagnostic;
 use ferry_compiler::source::SourceMap;
 use std::path::PathBuf;
 
-pub fn run(files: &[PathBuf], format: Format, color: ColorChoice) -> Outcome {
+pub fn run(
+    files: &[PathBuf],
+    adaptor_paths: &[PathBuf],
+    format: Format,
+    color: ColorChoice,
+) -> Outcome {
     let mut results: Vec<(SourceMap, Vec<Diagnostic>)> = Vec::new();
     for path in files {
-        match ferry_compiler::check_file(path) {
-            Ok(result) => results.push(result),
+        match ferry_compiler::check_file(path, adaptor_paths) {
+            Ok(analysis) => results.push((analysis.sources, analysis.diagnostics)),
             Err(message) => {
                 eprintln!("error: {message}");
                 return Outcome::Usage;

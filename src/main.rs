@@ -33,6 +33,9 @@ enum Command {
         /// When to colour terminal output (`auto` honours NO_COLOR and checks for a terminal).
         #[arg(long, value_enum, default_value_t = output::ColorChoice::Auto)]
         color: output::ColorChoice,
+        /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
+        #[arg(long = "adaptor-path", value_name = "DIR")]
+        adaptor_paths: Vec<PathBuf>,
     },
     /// Format files in place in the one canonical layout.
     Fmt {
@@ -60,7 +63,8 @@ fn main() -> ExitCode {
             files,
             format,
             color,
-        } => check::run(&files, format, color),
+            adaptor_paths,
+        } => check::run(&files, &adaptor_paths, format, color),
         Command::Fmt { files, check } => format::run(&files, check),
     };
     match outcome {

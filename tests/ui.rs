@@ -175,3 +175,78 @@ fn colour_only_when_asked_and_never_with_no_color() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&output.stderr).contains("\u{1b}["));
 }
+
+#[test]
+fn adaptor_path_finds_user_adaptors() {
+    let job = Path::new("tests/fixtures/uses_registry.ferry");
+    let (code, _, stderr) = check(job, &["--color", "never"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("[E0108] Error: no adaptor named `registry`"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = check(
+        job,
+        &[
+            "--color",
+            "never",
+            "--adaptor-path",
+            "tests/fixtures/adaptor-path",
+        ],
+    );
+    assert_eq!((code, stderr.as_str()), (0, "checked 1 file: no errors\n"));
+}
+
+#[test]
+fn a_broken_adaptor_is_reported_in_its_own_file() {
+    let (code, stdout, _) = check(
+        Path::new("tests/ui/adaptors/broken_adaptor.ferry"),
+        &["--format", "json"],
+    );
+    assert_eq!(code, 1);
+    let diagnostics: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let d = &diagnostics[0];
+    assert_eq!(diagnostics.as_array().unwrap().len(), 1, "{stdout}");
+    assert_eq!(
+        (
+            d["file"].as_str(),
+            d["line"].as_u64(),
+            d["column"].as_u64(),
+            d["code"].as_str()
+        ),
+        (
+            Some("tests/ui/adaptors/adaptors/broken.ferry"),
+            Some(3),
+            Some(22),
+            Some("E0125")
+        )
+    );
+    assert_eq!(d["fixes"][0]["edits"][0]["replacement"], "String");
+}
+
+#[test]
+fn json_carries_the_suggestion_of_every_checker_case() {
+    // Every checker case that offers a fix carries it in the JSON too, with its line.
+    let (_, stdout, _) = check(
+        Path::new("tests/ui/types/section1_misspelt_field.ferry"),
+        &["--format", "json"],
+    );
+    let diagnostics: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        diagnostics[0]["message"],
+        "`input.form` has no field `patient_nmae`"
+    );
+    assert_eq!(diagnostics[0]["line"], 40);
+    assert_eq!(
+        diagnostics[0]["fixes"][0]["message"],
+        "did you mean `patient_name`?"
+    );
+    assert_eq!(
+        diagnostics[0]["fixes"][0]["edits"][0]["replacement"],
+        "patient_name"
+    );
+    assert_eq!(
+        diagnostics[0]["labels"][0]["file"],
+        "tests/ui/types/section1_misspelt_field.ferry"
+    );
+}

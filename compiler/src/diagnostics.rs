@@ -221,7 +221,13 @@ fn clamp(span: Span, sources: &SourceMap, file: SourceId) -> std::ops::Range<usi
 
 fn fix_help(fix: &Fix) -> String {
     match fix.edits.as_slice() {
-        [edit] if !edit.replacement.contains('\n') && !edit.replacement.is_empty() => {
+        [edit]
+            if !edit.replacement.contains('\n')
+                && !edit.replacement.trim().is_empty()
+                && !fix
+                    .message
+                    .contains(&format!("`{}`", edit.replacement.trim())) =>
+        {
             format!("{}: `{}`", fix.message, edit.replacement.trim())
         }
         _ => fix.message.clone(),

@@ -1,1 +1,91 @@
 //! The Ferry language server: `ferry lsp` over the compiler's front end and checker.
+//!
+//! One module a job: `server` (the protocol's handlers), `documents` (texts and
+//! versions), `positions` (offsets <-> LSP positions), `analysis` (compiler work,
+//! off the executor, panic-safe), `diagnostics` (conversion and debounced
+//! publishing), `code_actions`, `formatting`, `symbols`, `folding`, `selection`,
+//! `completion` (over `scope` and `walk`), `builtin` (the `ferry-builtin:`
+//! documents) and `protocol` (what `ls-types` cannot express).
+
+mod analysis;
+mod builtin;
+mod code_actions;
+mod completion;
+mod diagnostics;
+mod documents;
+mod folding;
+mod formatting;
+mod positions;
+mod protocol;
+mod scope;
+mod selection;
+mod server;
+mod symbols;
+mod walk;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use analysis::FaultHook;
+pub use positions::Encoding;
+
+use std::time::Duration;
+use tower_lsp_server::{ClientSocket, LspService, Server};
+
+/// How long diagnostics wait after the last change before they are worked out
+/// and published, unless the client sets `diagnosticsDelayMs`.
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(150);
+
+#[derive(Clone)]
+pub struct Options {
+    /// The delay between the last `didChange` and publishing diagnostics. Opening
+    /// and saving a document publish at once.
+    pub debounce: Duration,
+    /// Test builds: a hook run at the start of every piece of compiler work, with
+    /// its name (`"parse"`, `"check"`, `"formatting"`, ...), to make it panic.
+    #[cfg(feature = "testing")]
+    pub fault: Option<FaultHook>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            debounce: DEFAULT_DEBOUNCE,
+            #[cfg(feature = "testing")]
+            fault: None,
+        }
+    }
+}
+
+/// The server as a `tower::Service` of JSON-RPC messages, and the channel of the
+/// messages it sends to the client.
+pub type Service = protocol::Extensions<LspService<server::Backend>>;
+
+pub fn service(options: Options) -> (Service, ClientSocket) {
+    let (service, socket) = LspService::build(|client| server::Backend::new(client, options))
+        .custom_method(
+            protocol::TEXT_DOCUMENT_CONTENT,
+            server::Backend::text_document_content,
+        )
+        .finish();
+    (protocol::Extensions::new(service), socket)
+}
+
+/// Serves the protocol on standard input and output until the client says `exit`
+/// or closes the input.
+pub fn run_stdio() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("ferry-lsp")
+        .build()?;
+    runtime.block_on(async {
+        let (service, socket) = service(Options::default());
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+    // Blocking work still running (a long check of a closed document) must not
+    // keep the process alive.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    Ok(())
+}

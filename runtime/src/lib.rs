@@ -2,5 +2,10 @@
 //! that a compiled job links against (as an rlib for `ferry run`, as a staticlib
 //! inside every executable that `ferry build` writes).
 
+pub mod error;
 pub mod http;
+pub mod json;
 pub mod secrets;
+pub mod serve;
+pub mod stdlib;
+pub mod value;

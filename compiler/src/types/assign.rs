@@ -1,0 +1,389 @@
+//! Assignability: may a value of one type go where another is expected? When not,
+//! why — so the message can say exactly which field, which member, what is missing.
+
+use super::ty::{Lit, Record, Ty, TypeTable};
+use smol_str::SmolStr;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mismatch {
+    /// Expected one type, found another.
+    Plain,
+    /// A `T?` where a `T` is needed.
+    MaybeNull,
+    /// A `Secret` where it may not go.
+    Secret,
+    /// `Json` needs `as T` to become a `T`.
+    NeedsAs,
+    /// A record lacks required fields.
+    MissingFields(Vec<SmolStr>),
+    /// A closed record type does not have this field.
+    UnknownField(SmolStr),
+    /// An open record may carry fields a closed type does not allow.
+    OpenIntoClosed,
+    /// An optional field where a required one is expected.
+    FieldMaybeAbsent(SmolStr),
+    /// A field's value does not fit.
+    Field(SmolStr, Box<Mismatch>),
+    /// A list's elements or a map's values do not fit.
+    Element(Box<Mismatch>),
+}
+
+/// How deep structural comparison goes before it trusts recursive types.
+const MAX_DEPTH: u32 = 48;
+
+impl TypeTable {
+    pub fn assignable(&self, from: &Ty, to: &Ty) -> Result<(), Mismatch> {
+        self.assign(from, to, 0)
+    }
+
+    pub fn is_assignable(&self, from: &Ty, to: &Ty) -> bool {
+        self.assignable(from, to).is_ok()
+    }
+
+    fn assign(&self, from: &Ty, to: &Ty, depth: u32) -> Result<(), Mismatch> {
+        if from == to || depth > MAX_DEPTH {
+            return Ok(());
+        }
+        let (from, to) = (self.resolve(from), self.resolve(to));
+        if from == to {
+            return Ok(());
+        }
+        match (from, to) {
+            (Ty::Error | Ty::Never, _) | (_, Ty::Error) => Ok(()),
+            (_, Ty::Json) => match from {
+                _ if self.contains_secret(from, 0) => Err(Mismatch::Secret),
+                Ty::Fn(_) => Err(Mismatch::Plain),
+                _ => Ok(()),
+            },
+            (Ty::Union(members), _) => {
+                for m in members.iter() {
+                    if let Err(e) = self.assign(m, to, depth + 1) {
+                        let nullable_target = self.accepts_null(to);
+                        return Err(if *m == Ty::Null && !nullable_target {
+                            Mismatch::MaybeNull
+                        } else {
+                            e
+                        });
+                    }
+                }
+                Ok(())
+            }
+            (_, Ty::Union(members)) => {
+                if members
+                    .iter()
+                    .any(|m| self.assign(from, m, depth + 1).is_ok())
+                {
+                    return Ok(());
+                }
+                // Report against the member of the same kind, if there is one.
+                let same_kind = members.iter().find(|m| kind(self.resolve(m)) == kind(from));
+                match same_kind {
+                    Some(m)
+                        if matches!(self.resolve(m), Ty::Record(_) | Ty::List(_) | Ty::Map(_)) =>
+                    {
+                        self.assign(from, m, depth + 1)
+                    }
+                    _ => Err(self.plain_or_special(from)),
+                }
+            }
+            (Ty::Secret, _) => Err(Mismatch::Secret),
+            (Ty::Json, _) => Err(Mismatch::NeedsAs),
+            (Ty::Int | Ty::Lit(Lit::Int(_)), Ty::Float) => Ok(()),
+            (Ty::Date | Ty::DateTime | Ty::Url | Ty::Lit(Lit::Str(_)), Ty::String) => Ok(()),
+            (Ty::Lit(Lit::Int(_)), Ty::Int) | (Ty::Lit(Lit::Bool(_)), Ty::Bool) => Ok(()),
+            (Ty::Lit(Lit::Str(s)), Ty::Date) if is_date(s) => Ok(()),
+            (Ty::Lit(Lit::Str(s)), Ty::DateTime) if is_datetime(s) => Ok(()),
+            (Ty::Lit(Lit::Str(s)), Ty::Url) if is_url(s) => Ok(()),
+            (Ty::List(a), Ty::List(b)) => self
+                .assign(a, b, depth + 1)
+                .map_err(|e| Mismatch::Element(Box::new(e))),
+            (Ty::Map(a), Ty::Map(b)) => self
+                .assign(a, b, depth + 1)
+                .map_err(|e| Mismatch::Element(Box::new(e))),
+            (Ty::Record(r), Ty::Map(b)) if !r.open => {
+                for f in &r.fields {
+                    self.assign(&f.ty, b, depth + 1)
+                        .map_err(|e| Mismatch::Field(f.name.clone(), Box::new(e)))?;
+                }
+                Ok(())
+            }
+            (Ty::Record(a), Ty::Record(b)) => self.assign_record(a, b, depth),
+            (Ty::Fn(a), Ty::Fn(b)) => {
+                if a.params.len() != b.params.len() {
+                    return Err(Mismatch::Plain);
+                }
+                for (pa, pb) in a.params.iter().zip(&b.params) {
+                    self.assign(&pb.ty, &pa.ty, depth + 1)
+                        .map_err(|_| Mismatch::Plain)?;
+                }
+                self.assign(&a.ret, &b.ret, depth + 1)
+                    .map_err(|_| Mismatch::Plain)
+            }
+            _ => Err(self.plain_or_special(from)),
+        }
+    }
+
+    fn plain_or_special(&self, from: &Ty) -> Mismatch {
+        match from {
+            Ty::Secret => Mismatch::Secret,
+            Ty::Json => Mismatch::NeedsAs,
+            _ => Mismatch::Plain,
+        }
+    }
+
+    fn assign_record(&self, from: &Record, to: &Record, depth: u32) -> Result<(), Mismatch> {
+        let mut missing = Vec::new();
+        for field in &to.fields {
+            match from.fields.iter().find(|f| f.name == field.name) {
+                Some(have) => {
+                    if have.optional && !field.optional {
+                        return Err(Mismatch::FieldMaybeAbsent(field.name.clone()));
+                    }
+                    self.assign(&have.ty, &field.ty, depth + 1)
+                        .map_err(|e| Mismatch::Field(field.name.clone(), Box::new(e)))?;
+                }
+                None if field.optional => {}
+                None => missing.push(field.name.clone()),
+            }
+        }
+        if !to.open
+            && let Some(extra) = from
+                .fields
+                .iter()
+                .find(|f| !to.fields.iter().any(|t| t.name == f.name))
+        {
+            return Err(Mismatch::UnknownField(extra.name.clone()));
+        }
+        if !missing.is_empty() {
+            return Err(Mismatch::MissingFields(missing));
+        }
+        if from.open && !to.open {
+            return Err(Mismatch::OpenIntoClosed);
+        }
+        Ok(())
+    }
+
+    pub fn accepts_null(&self, ty: &Ty) -> bool {
+        match self.resolve(ty) {
+            Ty::Null | Ty::Json | Ty::Error => true,
+            Ty::Union(members) => members.iter().any(|m| self.accepts_null(m)),
+            _ => false,
+        }
+    }
+
+    /// Whether a value of this type holds a `Secret` anywhere.
+    pub fn contains_secret(&self, ty: &Ty, depth: u32) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match self.resolve(ty) {
+            Ty::Secret => true,
+            Ty::List(t) | Ty::Map(t) => self.contains_secret(t, depth + 1),
+            Ty::Record(r) => r
+                .fields
+                .iter()
+                .any(|f| self.contains_secret(&f.ty, depth + 1)),
+            Ty::Union(members) => members.iter().any(|m| self.contains_secret(m, depth + 1)),
+            _ => false,
+        }
+    }
+
+    /// The type without `Null`: what `x` is after `if x != null`.
+    pub fn non_null(&self, ty: &Ty) -> Ty {
+        match self.resolve(ty) {
+            Ty::Union(members) => Ty::union(members.iter().filter(|m| **m != Ty::Null).cloned()),
+            Ty::Null => Ty::Never,
+            _ => ty.clone(),
+        }
+    }
+
+    pub fn is_optional(&self, ty: &Ty) -> bool {
+        match self.resolve(ty) {
+            Ty::Union(members) => members.contains(&Ty::Null),
+            Ty::Null => true,
+            _ => false,
+        }
+    }
+
+    /// The least type both fit in: the wider one; a union of literals stays a
+    /// union; other texts join as `String`, numbers as `Float`; else their union.
+    pub fn join(&self, a: &Ty, b: &Ty) -> Ty {
+        if self.is_assignable(a, b) && !matches!(a, Ty::Error) {
+            return b.clone();
+        }
+        if self.is_assignable(b, a) {
+            return a.clone();
+        }
+        let literal = |t: &Ty| self.literals_only(t);
+        if literal(a) && literal(b) {
+            return Ty::union([a.clone(), b.clone()]);
+        }
+        match (self.resolve(a), self.resolve(b)) {
+            (Ty::List(x), Ty::List(y)) => return Ty::list(self.join(x, y)),
+            (Ty::Map(x), Ty::Map(y)) => return Ty::map(self.join(x, y)),
+            _ => {}
+        }
+        let (na, nb) = (self.non_null(a), self.non_null(b));
+        let nullable = self.is_optional(a) || self.is_optional(b);
+        let wrap = |t: Ty| if nullable { Ty::optional(t) } else { t };
+        if self.is_assignable(&na, &Ty::String) && self.is_assignable(&nb, &Ty::String) {
+            return wrap(Ty::String);
+        }
+        if self.is_assignable(&na, &Ty::Float) && self.is_assignable(&nb, &Ty::Float) {
+            return wrap(Ty::Float);
+        }
+        Ty::union([a.clone(), b.clone()])
+    }
+
+    /// Whether a type has literal members anywhere (`"a" | "b"`, `{ kind: "x" }`).
+    pub fn mentions_literals(&self, ty: &Ty) -> bool {
+        match self.resolve(ty) {
+            Ty::Lit(_) => true,
+            Ty::Union(members) => members.iter().any(|m| self.mentions_literals(m)),
+            Ty::List(t) | Ty::Map(t) => self.mentions_literals(t),
+            _ => false,
+        }
+    }
+
+    fn literals_only(&self, ty: &Ty) -> bool {
+        match self.resolve(ty) {
+            Ty::Lit(_) | Ty::Null => true,
+            Ty::Union(members) => members.iter().all(|m| self.literals_only(m)),
+            _ => false,
+        }
+    }
+
+    /// Literal types widened to their base types, deeply: what `var` keeps.
+    pub fn widen(&self, ty: &Ty) -> Ty {
+        match ty {
+            Ty::Lit(lit) => lit.base(),
+            Ty::List(t) => Ty::list(self.widen(t)),
+            Ty::Map(t) => Ty::map(self.widen(t)),
+            Ty::Union(members) => {
+                let widened: Vec<Ty> = members.iter().map(|m| self.widen(m)).collect();
+                Ty::union(widened)
+            }
+            Ty::Record(r) => Ty::record(
+                r.fields
+                    .iter()
+                    .map(|f| super::ty::Field {
+                        ty: self.widen(&f.ty),
+                        ..f.clone()
+                    })
+                    .collect(),
+                r.open,
+            ),
+            _ => ty.clone(),
+        }
+    }
+}
+
+/// A rough kind, to pick the union member a mismatch is reported against.
+fn kind(ty: &Ty) -> u8 {
+    match ty {
+        Ty::Record(_) => 1,
+        Ty::List(_) => 2,
+        Ty::Map(_) => 3,
+        _ => 0,
+    }
+}
+
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(m), Some(d)) => (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m),
+        _ => false,
+    }
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// RFC 3339: `2024-03-17T08:30:00Z`, fractions and offsets allowed.
+pub fn is_datetime(s: &str) -> bool {
+    if s.len() < 20 || !is_date(&s[..10]) || !matches!(s.as_bytes()[10], b'T' | b't' | b' ') {
+        return false;
+    }
+    let time = &s[11..];
+    let b = time.as_bytes();
+    let two = |i: usize, max: u32| {
+        time.get(i..i + 2)
+            .and_then(|t| t.parse::<u32>().ok())
+            .is_some_and(|v| v <= max)
+    };
+    if !(two(0, 23)
+        && b.get(2) == Some(&b':')
+        && two(3, 59)
+        && b.get(5) == Some(&b':')
+        && two(6, 60))
+    {
+        return false;
+    }
+    let mut rest = &time[8..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &frac[digits..];
+    }
+    match rest {
+        "Z" | "z" => true,
+        offset if offset.len() == 6 => {
+            let o = offset.as_bytes();
+            matches!(o[0], b'+' | b'-')
+                && offset[1..3].parse::<u32>().is_ok_and(|h| h <= 23)
+                && o[3] == b':'
+                && offset[4..6].parse::<u32>().is_ok_and(|m| m <= 59)
+        }
+        _ => false,
+    }
+}
+
+/// An absolute URL: a scheme, `://`, and a host.
+pub fn is_url(s: &str) -> bool {
+    match s.split_once("://") {
+        Some((scheme, rest)) => {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !rest.is_empty()
+                && !rest.starts_with('/')
+                && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_urls() {
+        assert!(is_date("2024-02-29"));
+        assert!(!is_date("2023-02-29"));
+        assert!(is_datetime("2024-01-01T06:00:32.267459Z"));
+        assert!(is_datetime("2024-03-17T23:59:59+03:00"));
+        assert!(!is_datetime("2024-03-17 23:59"));
+        assert!(is_url("https://play.dhis2.org/40"));
+        assert!(!is_url("/api/tracker"));
+    }
+}

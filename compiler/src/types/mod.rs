@@ -1,0 +1,176 @@
+//! The type checker: names resolved, every expression typed against the adaptors'
+//! schemas, flow narrowing, `match` exhaustiveness and the `Secret` rules, with
+//! messages that say how to fix each mistake.
+//!
+//! A check covers one file (a job, or an adaptor file on its own) and the adaptor
+//! files it uses. Besides diagnostics it produces `TypeInfo`: the type of every
+//! expression and what every name refers to, keyed by source and span, which code
+//! generation and the language server read.
+
+mod assign;
+mod call;
+mod expr;
+mod items;
+mod methods;
+mod report;
+mod resolve;
+mod scope;
+mod stmt;
+pub mod ty;
+
+pub use assign::{Mismatch, is_date, is_datetime, is_url};
+pub use methods::{MethodSig, methods_of};
+pub use ty::{Field, FnTy, Lit, NamedType, ParamTy, Record, Ty, TypeId, TypeTable};
+
+use crate::diagnostics::Diagnostic;
+use crate::source::{SourceId, Span};
+use crate::syntax::ast;
+use smol_str::SmolStr;
+use std::collections::HashMap;
+
+/// A parsed file handed to the checker.
+pub struct SourceFile {
+    pub id: SourceId,
+    pub ast: ast::File,
+}
+
+/// Where a name, field or call leads: for go-to-definition, hover and code generation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Def {
+    /// A `let`, `var`, parameter, loop variable, `catch` binding or lambda parameter.
+    Local {
+        decl: Span,
+        mutable: bool,
+    },
+    Fn {
+        module: usize,
+        index: usize,
+    },
+    Const {
+        module: usize,
+        index: usize,
+    },
+    Type(TypeId),
+    /// `dhis2` after `use dhis2`.
+    Adaptor(usize),
+    Op {
+        adaptor: usize,
+        index: usize,
+    },
+    /// A field of a record type; `origin` is where it is declared, if in a type.
+    Field {
+        name: SmolStr,
+        origin: Option<(SourceId, Span)>,
+        doc: Option<String>,
+    },
+    /// A standard-library method or free function.
+    Builtin(SmolStr),
+    /// `input`, `config` or `trigger`.
+    Global(SmolStr),
+    /// `config.dhis2`: an adaptor's config section.
+    ConfigSection(usize),
+}
+
+/// Facts about the checked program, keyed by `(file, span)`.
+#[derive(Default, Debug)]
+pub struct TypeInfo {
+    pub expr_types: HashMap<(SourceId, Span), Ty>,
+    /// For names, fields, methods and callees: what they refer to.
+    pub defs: HashMap<(SourceId, Span), Def>,
+    /// Every local with where it is visible, for completion.
+    pub locals: Vec<LocalInfo>,
+}
+
+#[derive(Clone, Debug)]
+pub struct LocalInfo {
+    pub name: SmolStr,
+    pub ty: Ty,
+    pub file: SourceId,
+    pub decl: Span,
+    /// From the end of its declaration to the end of its block.
+    pub visible: Span,
+    pub mutable: bool,
+}
+
+/// A function's signature once checked (its return type inferred if not written).
+#[derive(Clone, Debug)]
+pub struct FnSig {
+    pub name: SmolStr,
+    pub params: Vec<ParamSig>,
+    pub ret: Ty,
+    pub doc: Option<String>,
+    pub origin: (SourceId, Span),
+}
+
+#[derive(Clone, Debug)]
+pub struct ParamSig {
+    pub name: SmolStr,
+    pub ty: Ty,
+    pub has_default: bool,
+}
+
+impl FnSig {
+    pub fn fn_ty(&self) -> Ty {
+        Ty::func(
+            self.params
+                .iter()
+                .map(|p| ParamTy {
+                    name: Some(p.name.clone()),
+                    ty: p.ty.clone(),
+                    has_default: p.has_default,
+                })
+                .collect(),
+            self.ret.clone(),
+        )
+    }
+}
+
+/// A checked file: a job, or an adaptor.
+#[derive(Debug, Default)]
+pub struct Module {
+    pub file: SourceId,
+    /// For an adaptor: its name.
+    pub adaptor_name: Option<SmolStr>,
+    pub doc: Option<String>,
+    pub types: HashMap<SmolStr, TypeId>,
+    pub fns: Vec<FnSig>,
+    pub consts: Vec<(SmolStr, Ty, (SourceId, Span))>,
+    /// An adaptor's `config { }` as a record type.
+    pub config: Option<Ty>,
+    pub ops: Vec<OpSig>,
+    /// A job's `input:` type (`Json` when not declared).
+    pub input: Ty,
+    /// A job's `trigger`, if any.
+    pub trigger: Option<ast::Trigger>,
+    /// A job's `use` declarations: the name in the job, and the adaptor's module.
+    pub uses: Vec<(SmolStr, usize)>,
+    /// Names of `use`s whose adaptor was not found: already reported, so their
+    /// uses are not reported again.
+    pub unresolved_uses: Vec<SmolStr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct OpSig {
+    pub name: SmolStr,
+    pub params: Vec<ParamSig>,
+    pub ret: Ty,
+    pub doc: Option<String>,
+    pub origin: (SourceId, Span),
+    pub native: bool,
+}
+
+/// Everything a check produces.
+pub struct Checked {
+    pub types: TypeTable,
+    /// The checked files, in the order of the `files` given: the main file first.
+    pub modules: Vec<Module>,
+    pub info: TypeInfo,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks `files[0]` (a job or an adaptor) together with the adaptor files in the
+/// rest of `files`, which the job's `use` declarations name. `available_adaptors`
+/// are the names a misspelt `use` is compared with.
+pub fn check(files: &[SourceFile], available_adaptors: &[String]) -> Checked {
+    items::Checker::new(files, available_adaptors).run()
+}

@@ -1,0 +1,231 @@
+//! Messages that teach: the codes of the checker, *did you mean*, and what a
+//! mismatch means in the words of the job.
+
+use super::assign::Mismatch;
+use super::ty::{Ty, TypeTable};
+use crate::diagnostics::Diagnostic;
+use crate::source::{SourceId, Span};
+
+/// The closest candidate to a misspelt name, if one is close enough to suggest.
+pub fn did_you_mean<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let lower = name.to_lowercase();
+    let mut best: Option<(&str, f64)> = None;
+    for candidate in candidates {
+        if candidate == name {
+            continue;
+        }
+        if candidate.to_lowercase() == lower {
+            return Some(candidate);
+        }
+        let distance = strsim::damerau_levenshtein(&lower, &candidate.to_lowercase());
+        // Short names are only ever a different case of each other.
+        let allowed = name.chars().count().max(candidate.chars().count()) / 3;
+        if distance <= allowed {
+            let score = distance as f64;
+            if best.is_none_or(|(_, s)| score < s) {
+                best = Some((candidate, score));
+            }
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+/// "did you mean `x`?" with a fix replacing `span`, or nothing.
+pub fn suggest(d: Diagnostic, suggestion: Option<&str>, quote: fn(&str) -> String) -> Diagnostic {
+    match suggestion {
+        Some(s) => {
+            let text = quote(s);
+            let message = format!("did you mean `{text}`?");
+            let span = d.span;
+            let mut d = d.with_fix(
+                message,
+                vec![crate::diagnostics::Edit {
+                    span,
+                    replacement: text,
+                }],
+            );
+            if d.label.is_empty() {
+                d.label = format!("did you mean `{}`?", quote(s));
+            }
+            d
+        }
+        None => d,
+    }
+}
+
+pub fn plain(name: &str) -> String {
+    name.to_string()
+}
+
+/// Writes a field name as it must appear in source: quoted unless an identifier.
+pub fn field_key(name: &str) -> String {
+    if super::ty::is_identifier(name) && crate::syntax::token::Keyword::parse(name).is_none() {
+        name.to_string()
+    } else {
+        serde_json::to_string(name).unwrap_or_else(|_| name.to_string())
+    }
+}
+
+pub const SECRET_NOTE: &str = "a `Secret` can never reach a log, a string, a comparison or the output; pass it only where a `Secret` is expected";
+
+/// The diagnostic for a value of type `found` where `expected` is needed.
+/// `what` names the place in the user's terms ("argument `s` of `sex_code`").
+pub fn mismatch(
+    types: &TypeTable,
+    file: SourceId,
+    span: Span,
+    what: &str,
+    expected: &Ty,
+    found: &Ty,
+    why: &Mismatch,
+) -> Diagnostic {
+    let e = types.display(expected);
+    // A literal found where literals are expected stays literal; otherwise the
+    // found type is shown as its base type.
+    let f = if types.mentions_literals(expected) {
+        types.display(found)
+    } else {
+        types.display(&types.widen(found))
+    };
+    match why {
+        Mismatch::Secret => Diagnostic::error(
+            codes::SECRET_LEAK,
+            file,
+            span,
+            format!("a `Secret` cannot be used as {what}"),
+        )
+        .with_label(format!("this is a Secret; {what} expects `{e}`"))
+        .with_note(SECRET_NOTE),
+        Mismatch::MaybeNull => Diagnostic::error(
+            codes::MAYBE_NULL,
+            file,
+            span,
+            format!("{what} expects `{e}`, but this may be null or missing"),
+        )
+        .with_label(format!("this is `{f}`"))
+        .with_note("give a default with `??`, or check it first with `if x != null`"),
+        Mismatch::NeedsAs => {
+            let fix = format!(" as {e}");
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                file,
+                span,
+                format!("{what} expects `{e}`, found `Json`"),
+            )
+            .with_label("this is `Json`, which is not checked")
+            .with_note(format!(
+                "convert it with `as {e}`: the value is checked when the job runs"
+            ))
+            .with_fix(
+                format!("add `as {e}`"),
+                vec![crate::diagnostics::Edit {
+                    span: Span::empty(span.end as usize),
+                    replacement: fix,
+                }],
+            )
+        }
+        Mismatch::MissingFields(fields) => {
+            let list = fields
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let word = if fields.len() == 1 { "field" } else { "fields" };
+            Diagnostic::error(
+                codes::MISSING_FIELDS,
+                file,
+                span,
+                format!("{what} expects `{e}`, which needs the {word} {list}"),
+            )
+            .with_label(format!("missing {list}"))
+        }
+        Mismatch::UnknownField(name) => Diagnostic::error(
+            codes::UNKNOWN_FIELD,
+            file,
+            span,
+            format!("{what} expects `{e}`, which has no field `{name}`"),
+        )
+        .with_label(format!("this has a field `{name}`")),
+        Mismatch::OpenIntoClosed => Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            file,
+            span,
+            format!("{what} expects the closed record `{e}`, but `{f}` may have other fields"),
+        )
+        .with_label(format!("this is `{f}`"))
+        .with_note("build the record it expects with a literal: `{ a: x.a, b: x.b }`"),
+        Mismatch::FieldMaybeAbsent(name) => Diagnostic::error(
+            codes::MAYBE_NULL,
+            file,
+            span,
+            format!(
+                "{what} expects `{e}`, whose field `{name}` is required, but here it may be absent"
+            ),
+        )
+        .with_label(format!("`{name}` may be absent in `{f}`")),
+        Mismatch::Field(name, inner) => {
+            let mut d = mismatch_inner(types, file, span, what, expected, found, inner);
+            d.message = format!("{} (in field `{name}`)", d.message);
+            d
+        }
+        Mismatch::Element(inner) => {
+            let mut d = mismatch_inner(types, file, span, what, expected, found, inner);
+            d.message = format!("{} (in its elements)", d.message);
+            d
+        }
+        Mismatch::Plain => {
+            let d = Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                file,
+                span,
+                format!("{what} expects `{e}`, found `{f}`"),
+            )
+            .with_label(format!("this is `{f}`"));
+            // A name for a union of literals: say what it allows.
+            match (expected, types.resolve(expected)) {
+                (Ty::Named(_), body @ Ty::Union(_)) => {
+                    d.with_note(format!("`{e}` is `{}`", types.display(body)))
+                }
+                _ => d,
+            }
+        }
+    }
+}
+
+fn mismatch_inner(
+    types: &TypeTable,
+    file: SourceId,
+    span: Span,
+    what: &str,
+    expected: &Ty,
+    found: &Ty,
+    inner: &Mismatch,
+) -> Diagnostic {
+    match inner {
+        Mismatch::Field(..) | Mismatch::Element(_) => {
+            mismatch(types, file, span, what, expected, found, inner)
+        }
+        Mismatch::Secret => mismatch(types, file, span, what, expected, found, inner),
+        _ => {
+            let (e, f) = (types.display(expected), types.display(found));
+            let mut d = mismatch(types, file, span, what, expected, found, inner);
+            if !matches!(
+                inner,
+                Mismatch::MissingFields(_)
+                    | Mismatch::UnknownField(_)
+                    | Mismatch::FieldMaybeAbsent(_)
+            ) {
+                d.message = format!("{what} expects `{e}`, found `{f}`");
+            }
+            d
+        }
+    }
+}
+
+/// The checker's codes (the syntax ones are in `crate::codes` too).
+pub mod codes {
+    pub use crate::codes::*;
+}

@@ -1,0 +1,194 @@
+//! The open documents: each one's current text and version, as an immutable
+//! [`Snapshot`] that handlers share.
+//!
+//! Updates are applied synchronously, under one lock, in the handler of the
+//! notification that carries them, before its first `.await`. The server starts
+//! handlers in the order their messages arrive (it may then run them
+//! concurrently), so edits apply in order; everything else reads a snapshot and
+//! never blocks an edit.
+
+use crate::analysis::Analysis;
+use crate::builtin;
+use crate::positions::{Encoding, Text};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+/// One version of one document, and what has been worked out about it.
+pub struct Snapshot {
+    pub uri: Uri,
+    pub version: i32,
+    pub text: Text,
+    /// The name the compiler is given: the file's path for a `file:` URI (so that
+    /// it finds `adaptors/` beside the job), `<builtin>/NAME.ferry` for a built-in
+    /// adaptor, the URI itself otherwise.
+    pub name: String,
+    pub analysis: Analysis,
+}
+
+impl Snapshot {
+    pub fn new(uri: Uri, version: i32, text: Text) -> Snapshot {
+        let name = compiler_name(&uri);
+        Snapshot {
+            uri,
+            version,
+            text,
+            name,
+            analysis: Analysis::default(),
+        }
+    }
+}
+
+fn compiler_name(uri: &Uri) -> String {
+    if let Some(name) = builtin::file_name(uri) {
+        return format!("<builtin>/{name}");
+    }
+    if uri.scheme().as_str().eq_ignore_ascii_case("file")
+        && let Some(path) = uri.to_file_path()
+    {
+        return path.display().to_string();
+    }
+    uri.as_str().to_string()
+}
+
+#[derive(Default)]
+pub struct Documents {
+    open: Mutex<HashMap<Uri, Arc<Snapshot>>>,
+    /// Built-in adaptor files that were asked about without being opened.
+    builtin: Mutex<HashMap<Uri, Arc<Snapshot>>>,
+}
+
+/// Why a change could not be applied.
+#[derive(Debug, PartialEq)]
+pub enum ChangeError {
+    NotOpen,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic never happens while the lock is held (the critical sections only
+    // move values), but if one did the map is still consistent.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Documents {
+    pub fn open(&self, uri: Uri, version: i32, text: String) -> Arc<Snapshot> {
+        let snapshot = Arc::new(Snapshot::new(uri.clone(), version, Text::new(text)));
+        lock(&self.open).insert(uri, snapshot.clone());
+        snapshot
+    }
+
+    /// Applies a `didChange`'s changes in order: a change with a range edits the
+    /// text left by the previous one; one without replaces the whole text.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        encoding: Encoding,
+    ) -> Result<Arc<Snapshot>, ChangeError> {
+        let mut open = lock(&self.open);
+        let current = open.get(uri).ok_or(ChangeError::NotOpen)?;
+        let mut text = current.text.clone();
+        for change in changes {
+            text = match change.range {
+                Some(range) => text.edit(range, &change.text, encoding),
+                None => Text::new(change.text),
+            };
+        }
+        let snapshot = Arc::new(Snapshot::new(uri.clone(), version, text));
+        open.insert(uri.clone(), snapshot.clone());
+        Ok(snapshot)
+    }
+
+    pub fn close(&self, uri: &Uri) -> bool {
+        lock(&self.open).remove(uri).is_some()
+    }
+
+    /// The open document, or a built-in adaptor file (read-only, version 0).
+    pub fn get(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        if let Some(snapshot) = lock(&self.open).get(uri) {
+            return Some(snapshot.clone());
+        }
+        let text = builtin::text(uri)?;
+        let mut builtin = lock(&self.builtin);
+        let snapshot = builtin
+            .entry(uri.clone())
+            .or_insert_with(|| Arc::new(Snapshot::new(uri.clone(), 0, Text::new(text))));
+        Some(snapshot.clone())
+    }
+
+    /// The version of an open document.
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        lock(&self.open).get(uri).map(|s| s.version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    fn uri(s: &str) -> Uri {
+        s.parse().unwrap()
+    }
+
+    fn change(
+        range: Option<((u32, u32), (u32, u32))>,
+        text: &str,
+    ) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: range.map(|((l1, c1), (l2, c2))| Range {
+                start: Position::new(l1, c1),
+                end: Position::new(l2, c2),
+            }),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn changes_apply_in_order_and_replace_the_snapshot() {
+        let docs = Documents::default();
+        let u = uri("file:///tmp/job.ferry");
+        docs.open(u.clone(), 1, "let a = 1\n".into());
+        let snapshot = docs
+            .change(
+                &u,
+                2,
+                vec![
+                    change(Some(((0, 4), (0, 5))), "größe"),
+                    // Applies to the text after the first change.
+                    change(Some(((0, 12), (0, 13))), "\"ü\""),
+                    change(Some(((1, 0), (1, 0))), "log größe\n"),
+                ],
+                Encoding::Utf16,
+            )
+            .unwrap();
+        assert_eq!(snapshot.text.as_str(), "let größe = \"ü\"\nlog größe\n");
+        assert_eq!(snapshot.version, 2);
+        assert_eq!(docs.version(&u), Some(2));
+        assert_eq!(snapshot.name, "/tmp/job.ferry");
+        let full = docs
+            .change(&u, 3, vec![change(None, "output 1\n")], Encoding::Utf16)
+            .unwrap();
+        assert_eq!(full.text.as_str(), "output 1\n");
+        assert!(docs.close(&u));
+        assert_eq!(
+            docs.change(&u, 4, vec![], Encoding::Utf16).err(),
+            Some(ChangeError::NotOpen)
+        );
+    }
+
+    #[test]
+    fn built_in_adaptors_are_documents_without_being_opened() {
+        let docs = Documents::default();
+        let snapshot = docs.get(&uri("ferry-builtin:///dhis2.ferry")).unwrap();
+        assert_eq!(snapshot.version, 0);
+        assert_eq!(snapshot.name, "<builtin>/dhis2.ferry");
+        assert!(snapshot.text.as_str().contains("adaptor dhis2"));
+        assert!(docs.get(&uri("ferry-builtin:///nope.ferry")).is_none());
+        assert_eq!(docs.version(&uri("ferry-builtin:///dhis2.ferry")), None);
+    }
+}

@@ -1,0 +1,380 @@
+//! The protocol's handlers. Each one is thin: find the snapshot, get what the
+//! compiler says about it (`analysis`), and compute the answer in a feature module
+//! on a blocking thread, where a panic becomes an error response for that request
+//! and a log message, and the server goes on.
+
+use crate::analysis::{Failure, Runner};
+use crate::builtin::{self, ContentParams, ContentResult};
+use crate::documents::{ChangeError, Documents, Snapshot};
+use crate::positions::Encoding;
+use crate::{
+    Options, code_actions, completion, diagnostics, folding, formatting, selection, symbols,
+};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+/// What the client said it supports, fixed at `initialize`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Session {
+    pub encoding: Encoding,
+    pub related_information: bool,
+    pub snippets: bool,
+    pub document_changes: bool,
+    pub hierarchical_symbols: bool,
+    pub debounce: Duration,
+}
+
+impl Session {
+    fn new(params: &InitializeParams, options: &Options) -> Session {
+        let caps = &params.capabilities;
+        let text = caps.text_document.as_ref();
+        let debounce = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("diagnosticsDelayMs"))
+            .and_then(Value::as_u64)
+            .map_or(options.debounce, Duration::from_millis);
+        Session {
+            encoding: Encoding::negotiate(
+                caps.general
+                    .as_ref()
+                    .and_then(|g| g.position_encodings.as_deref()),
+            ),
+            related_information: text
+                .and_then(|t| t.publish_diagnostics.as_ref())
+                .and_then(|p| p.related_information)
+                .unwrap_or(false),
+            snippets: text
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
+                .unwrap_or(false),
+            document_changes: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)
+                .unwrap_or(false),
+            hierarchical_symbols: text
+                .and_then(|t| t.document_symbol.as_ref())
+                .and_then(|s| s.hierarchical_document_symbol_support)
+                .unwrap_or(false),
+            debounce,
+        }
+    }
+}
+
+/// Everything the handlers and the background publishing tasks share.
+pub struct State {
+    pub client: Client,
+    pub documents: Documents,
+    pub runner: Runner,
+    options: Options,
+    session: OnceLock<Session>,
+    /// The last version whose diagnostics were published, by document. Held while
+    /// publishing, so that an older result never follows a newer one.
+    pub published: tokio::sync::Mutex<HashMap<Uri, i32>>,
+}
+
+impl State {
+    pub fn session(&self) -> Session {
+        self.session.get().copied().unwrap_or(Session {
+            debounce: self.options.debounce,
+            ..Session::default()
+        })
+    }
+
+    /// Logs a failure for the user to report.
+    pub async fn log_failure(&self, failure: &Failure) {
+        self.client
+            .log_message(MessageType::ERROR, failure.describe())
+            .await;
+    }
+}
+
+pub struct Backend {
+    state: Arc<State>,
+}
+
+impl Backend {
+    pub fn new(client: Client, options: Options) -> Backend {
+        let runner = Runner {
+            #[cfg(feature = "testing")]
+            fault: options.fault,
+        };
+        Backend {
+            state: Arc::new(State {
+                client,
+                documents: Documents::default(),
+                runner,
+                options,
+                session: OnceLock::new(),
+                published: tokio::sync::Mutex::default(),
+            }),
+        }
+    }
+
+    fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        self.state.documents.get(uri)
+    }
+
+    /// A failure's error response, after logging it.
+    async fn fail<T>(&self, failure: Failure) -> Result<T> {
+        self.state.log_failure(&failure).await;
+        Err(failure.to_jsonrpc())
+    }
+
+    /// Runs a feature's computation on a blocking thread.
+    async fn compute<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        match self.state.runner.run(what, work).await {
+            Ok(value) => Ok(value),
+            Err(failure) => self.fail(failure).await,
+        }
+    }
+
+    async fn syntax(&self, snapshot: &Snapshot) -> Result<Arc<ferry_compiler::syntax::Parsed>> {
+        match snapshot.syntax(&self.state.runner).await {
+            Ok(parsed) => Ok(parsed),
+            Err(failure) => self.fail(failure).await,
+        }
+    }
+
+    fn publish_later(&self, uri: Uri, version: i32, delay: Duration) {
+        tokio::spawn(diagnostics::publish(
+            self.state.clone(),
+            uri,
+            version,
+            delay,
+        ));
+    }
+
+    /// `workspace/textDocumentContent` (LSP 3.18): the text of a built-in adaptor.
+    pub async fn text_document_content(&self, params: ContentParams) -> Result<ContentResult> {
+        match builtin::text(&params.uri) {
+            Some(text) => Ok(ContentResult {
+                text: text.to_string(),
+            }),
+            None => Err(Error::invalid_params(format!(
+                "no built-in document {}",
+                params.uri.as_str()
+            ))),
+        }
+    }
+}
+
+fn capabilities(session: &Session) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(session.encoding.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..CodeActionOptions::default()
+        })),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![".".into()]),
+            ..CompletionOptions::default()
+        }),
+        ..ServerCapabilities::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let session = Session::new(&params, &self.state.options);
+        let _ = self.state.session.set(session);
+        Ok(InitializeResult {
+            capabilities: capabilities(&session),
+            server_info: Some(ServerInfo {
+                name: "ferry".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.state
+            .client
+            .log_message(
+                MessageType::INFO,
+                format!("ferry lsp {} ready", env!("CARGO_PKG_VERSION")),
+            )
+            .await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let snapshot = self.state.documents.open(doc.uri, doc.version, doc.text);
+        self.publish_later(snapshot.uri.clone(), snapshot.version, Duration::ZERO);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let doc = params.text_document;
+        let session = self.state.session();
+        let changed = self.state.documents.change(
+            &doc.uri,
+            doc.version,
+            params.content_changes,
+            session.encoding,
+        );
+        match changed {
+            Ok(snapshot) => {
+                self.publish_later(snapshot.uri.clone(), snapshot.version, session.debounce)
+            }
+            Err(ChangeError::NotOpen) => {
+                let message = format!(
+                    "didChange for a document that is not open: {}",
+                    doc.uri.as_str()
+                );
+                self.state
+                    .client
+                    .log_message(MessageType::WARNING, message)
+                    .await;
+            }
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if let Some(version) = self.state.documents.version(&uri) {
+            self.publish_later(uri, version, Duration::ZERO);
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if self.state.documents.close(&uri) {
+            diagnostics::clear(&self.state, uri).await;
+        }
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.state.session().encoding;
+        let formatted = self
+            .compute("formatting", move || {
+                formatting::format(&snapshot, encoding)
+            })
+            .await?;
+        if formatted.is_none() {
+            let message = format!(
+                "not formatting {}: it has syntax errors",
+                params.text_document.uri.as_str()
+            );
+            self.state
+                .client
+                .log_message(MessageType::INFO, message)
+                .await;
+        }
+        Ok(formatted)
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let syntax = self.syntax(&snapshot).await?;
+        let session = self.state.session();
+        self.compute("documentSymbol", move || {
+            let symbols = symbols::document_symbols(&snapshot, &syntax.file, session.encoding);
+            Some(if session.hierarchical_symbols {
+                DocumentSymbolResponse::Nested(symbols)
+            } else {
+                DocumentSymbolResponse::Flat(symbols::flatten(&snapshot.uri, symbols))
+            })
+        })
+        .await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let checked = match snapshot.checked(&self.state.runner).await {
+            Ok(checked) => checked,
+            Err(failure) => return self.fail(failure).await,
+        };
+        let session = self.state.session();
+        self.compute("codeAction", move || {
+            let actions = code_actions::quick_fixes(&snapshot, &checked, &params, &session);
+            (!actions.is_empty()).then_some(actions)
+        })
+        .await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let syntax = self.syntax(&snapshot).await?;
+        self.compute("foldingRange", move || {
+            Some(folding::folding_ranges(&snapshot, &syntax))
+        })
+        .await
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let syntax = self.syntax(&snapshot).await?;
+        let encoding = self.state.session().encoding;
+        self.compute("selectionRange", move || {
+            Some(selection::selection_ranges(
+                &snapshot,
+                &syntax.file,
+                &params.positions,
+                encoding,
+            ))
+        })
+        .await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let position = params.text_document_position;
+        let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
+            return Ok(None);
+        };
+        let syntax = self.syntax(&snapshot).await?;
+        let session = self.state.session();
+        self.compute("completion", move || {
+            let items = completion::complete(&snapshot, &syntax, position.position, &session);
+            Some(CompletionResponse::Array(items))
+        })
+        .await
+    }
+}

@@ -1,0 +1,651 @@
+//! The server in process, driven through its `tower::Service` by a test client:
+//! every message is real JSON-RPC, every assertion exact.
+
+use ferry_lsp::Options;
+use ferry_lsp::testing::TestClient;
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+const URI: &str = "file:///work/jobs/job.ferry";
+
+/// What a modern editor says it supports.
+fn capabilities() -> Value {
+    json!({
+        "textDocument": {
+            "publishDiagnostics": { "relatedInformation": true },
+            "completion": { "completionItem": { "snippetSupport": true } },
+            "documentSymbol": { "hierarchicalDocumentSymbolSupport": true }
+        },
+        "workspace": { "workspaceEdit": { "documentChanges": true } }
+    })
+}
+
+async fn client(options: Options) -> TestClient {
+    let mut client = TestClient::new(options);
+    client.initialize(capabilities(), json!({})).await;
+    client
+}
+
+fn range(l1: u32, c1: u32, l2: u32, c2: u32) -> Value {
+    json!({ "start": { "line": l1, "character": c1 }, "end": { "line": l2, "character": c2 } })
+}
+
+fn doc() -> Value {
+    json!({ "uri": URI })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn initialize_answers_the_capabilities() {
+    let mut client = TestClient::new(Options::default());
+    let result = client.initialize(capabilities(), json!({})).await;
+    assert_eq!(
+        result,
+        json!({
+            "capabilities": {
+                "positionEncoding": "utf-16",
+                "textDocumentSync": { "openClose": true, "change": 2, "save": { "includeText": false } },
+                "selectionRangeProvider": true,
+                "completionProvider": { "triggerCharacters": ["."] },
+                "documentSymbolProvider": true,
+                "codeActionProvider": { "codeActionKinds": ["quickfix"] },
+                "documentFormattingProvider": true,
+                "foldingRangeProvider": true,
+                "workspace": { "textDocumentContent": { "schemes": ["ferry-builtin"] } }
+            },
+            "serverInfo": { "name": "ferry", "version": env!("CARGO_PKG_VERSION") }
+        })
+    );
+    let log = client.notification("window/logMessage").await;
+    assert_eq!(
+        log,
+        json!({ "type": 3, "message": format!("ferry lsp {} ready", env!("CARGO_PKG_VERSION")) })
+    );
+}
+
+/// CRLF line ends, text outside the BMP and incremental edits: the diagnostic's
+/// range counts UTF-16 units, and its quick fix edits exactly the string.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incremental_edits_diagnostics_and_quick_fix() {
+    let mut client = client(Options::default()).await;
+    client
+        .open(URI, 1, "// größe 😀\r\nlet s = \"ü\"\r\nlog s\r\n")
+        .await;
+    assert_eq!(
+        client.diagnostics(URI).await,
+        json!({ "uri": URI, "version": 1, "diagnostics": [] })
+    );
+
+    // Two changes in one notification: the second applies to the first's result.
+    client
+        .change(
+            URI,
+            2,
+            json!([
+                { "range": range(0, 3, 0, 8), "text": "straße" },
+                { "range": range(1, 8, 1, 11), "text": "'ü😀'" },
+            ]),
+        )
+        .await;
+    let published = client.diagnostics(URI).await;
+    let diagnostic = json!({
+        "range": range(1, 8, 1, 13),
+        "severity": 1,
+        "code": "E0005",
+        "source": "ferry",
+        "message": "strings are written with double quotes\nsingle quotes\nhelp: use double quotes: `\"ü😀\"`",
+        "data": { "version": 2, "index": 0 }
+    });
+    assert_eq!(
+        published,
+        json!({ "uri": URI, "version": 2, "diagnostics": [diagnostic] })
+    );
+
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": doc(),
+                "range": range(1, 9, 1, 9),
+                "context": { "diagnostics": [diagnostic] }
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        actions,
+        json!([{
+            "title": "use double quotes",
+            "kind": "quickfix",
+            "diagnostics": [diagnostic],
+            "edit": { "documentChanges": [{
+                "textDocument": { "uri": URI, "version": 2 },
+                "edits": [{ "range": range(1, 8, 1, 13), "newText": "\"ü😀\"" }]
+            }] },
+            "isPreferred": true
+        }])
+    );
+
+    // A client that lost `data` still gets the fix, matched by range and message.
+    let mut without_data = diagnostic.clone();
+    without_data.as_object_mut().unwrap().remove("data");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": doc(),
+                "range": range(1, 9, 1, 9),
+                "context": { "diagnostics": [without_data] }
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(actions[0]["title"], "use double quotes");
+
+    // Apply the fix as the editor would; the diagnostics clear.
+    client
+        .change(
+            URI,
+            3,
+            json!([{ "range": range(1, 8, 1, 13), "text": "\"ü😀\"" }]),
+        )
+        .await;
+    assert_eq!(
+        client.diagnostics(URI).await,
+        json!({ "uri": URI, "version": 3, "diagnostics": [] })
+    );
+
+    client
+        .notify("textDocument/didClose", json!({ "textDocument": doc() }))
+        .await;
+    assert_eq!(
+        client.diagnostics(URI).await,
+        json!({ "uri": URI, "diagnostics": [] })
+    );
+}
+
+/// Quick typing: only the last version's diagnostics are published.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debounced_diagnostics_are_never_stale() {
+    let mut client = client(Options {
+        debounce: Duration::from_millis(100),
+        ..Options::default()
+    })
+    .await;
+    client.open(URI, 1, "log 1\n").await;
+    assert_eq!(client.diagnostics(URI).await["version"], 1);
+    for (version, text) in [(2, "log 1 +\n"), (3, "log 1 + )\n"), (4, "log 1 + 2\n")] {
+        client.change(URI, version, json!([{ "text": text }])).await;
+    }
+    assert_eq!(
+        client.diagnostics(URI).await,
+        json!({ "uri": URI, "version": 4, "diagnostics": [] })
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        client.take("textDocument/publishDiagnostics"),
+        Vec::<Value>::new()
+    );
+
+    // Saving publishes at once, and only once per version.
+    client.change(URI, 5, json!([{ "text": "log (\n" }])).await;
+    client
+        .notify("textDocument/didSave", json!({ "textDocument": doc() }))
+        .await;
+    let published = client.diagnostics(URI).await;
+    assert_eq!(published["version"], 5);
+    assert_eq!(published["diagnostics"][0]["code"], "E0006");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        client.take("textDocument/publishDiagnostics"),
+        Vec::<Value>::new()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn formatting_edits_only_the_changed_lines() {
+    let mut client = client(Options::default()).await;
+    client
+        .open(URI, 1, "// keep\nlet  a =  [1,2]\nlog a\n")
+        .await;
+    let edits = client
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": doc(), "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        edits,
+        json!([{ "range": range(1, 0, 2, 0), "newText": "let a = [1, 2]\n" }])
+    );
+
+    // A file that does not parse: no edits, no error, a log line.
+    client
+        .change(URI, 2, json!([{ "text": "let a = (\n" }]))
+        .await;
+    let edits = client
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": doc(), "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
+        .await;
+    assert_eq!(edits, Ok(Value::Null));
+    let log = client
+        .notification_where("window/logMessage", |p| {
+            p["message"] != "ferry lsp 0.1.0 ready"
+        })
+        .await;
+    assert_eq!(
+        log,
+        json!({ "type": 3, "message": format!("not formatting {URI}: it has syntax errors") })
+    );
+}
+
+const JOB: &str = r#"use dhis2 as d
+trigger webhook "/hook"
+/// The payload.
+type Payload = {
+  id: String,
+  status: "new" | "done",
+}
+input: Payload
+const LIMIT = 3
+fn double(x: Int) -> Int {
+  x * 2
+}
+let n = double(LIMIT)
+test "doubles" {
+  expect double(2) == 4
+}
+"#;
+
+fn symbol(name: &str, detail: Option<&str>, kind: u32, range: Value, selection: Value) -> Value {
+    let mut symbol =
+        json!({ "name": name, "kind": kind, "range": range, "selectionRange": selection });
+    if let Some(detail) = detail {
+        symbol["detail"] = json!(detail);
+    }
+    symbol
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn document_symbols_outline_the_file() {
+    let mut client = client(Options::default()).await;
+    client.open(URI, 1, JOB).await;
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": doc() }),
+        )
+        .await
+        .unwrap();
+    let mut payload = symbol("Payload", None, 23, range(2, 0, 6, 1), range(3, 5, 3, 12));
+    let mut status = symbol(
+        "status",
+        Some("\"new\" | \"done\""),
+        8,
+        range(5, 2, 5, 24),
+        range(5, 2, 5, 8),
+    );
+    status["children"] = json!([
+        symbol(
+            "\"new\"",
+            None,
+            22,
+            range(5, 10, 5, 15),
+            range(5, 10, 5, 15)
+        ),
+        symbol(
+            "\"done\"",
+            None,
+            22,
+            range(5, 18, 5, 24),
+            range(5, 18, 5, 24)
+        ),
+    ]);
+    payload["children"] = json!([
+        symbol(
+            "id",
+            Some("String"),
+            8,
+            range(4, 2, 4, 12),
+            range(4, 2, 4, 4)
+        ),
+        status,
+    ]);
+    assert_eq!(
+        symbols,
+        json!([
+            symbol(
+                "d",
+                Some("use dhis2 as d"),
+                2,
+                range(0, 0, 0, 14),
+                range(0, 13, 0, 14)
+            ),
+            symbol(
+                "webhook /hook",
+                Some("trigger"),
+                24,
+                range(1, 0, 1, 23),
+                range(1, 16, 1, 23)
+            ),
+            payload,
+            symbol(
+                "input",
+                Some("Payload"),
+                13,
+                range(7, 0, 7, 14),
+                range(7, 0, 7, 5)
+            ),
+            symbol("LIMIT", None, 14, range(8, 0, 8, 15), range(8, 6, 8, 11)),
+            symbol(
+                "double",
+                Some("(x: Int) -> Int"),
+                12,
+                range(9, 0, 11, 1),
+                range(9, 3, 9, 9)
+            ),
+            symbol(
+                "n",
+                Some("let"),
+                13,
+                range(12, 0, 12, 21),
+                range(12, 4, 12, 5)
+            ),
+            symbol(
+                "doubles",
+                Some("test"),
+                12,
+                range(13, 0, 15, 1),
+                range(13, 5, 13, 14)
+            ),
+        ])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn folding_and_selection_ranges_follow_the_tree() {
+    let mut client = client(Options::default()).await;
+    client.open(URI, 1, JOB).await;
+    let folds = client
+        .request(
+            "textDocument/foldingRange",
+            json!({ "textDocument": doc() }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        folds,
+        json!([
+            { "startLine": 3, "endLine": 5 },
+            { "startLine": 9, "endLine": 10 },
+            { "startLine": 13, "endLine": 14 },
+        ])
+    );
+    // In `x * 2`, on `x`: the name, the product, the statement, the body, the fn, the file.
+    let selection = client
+        .request(
+            "textDocument/selectionRange",
+            json!({ "textDocument": doc(), "positions": [{ "line": 10, "character": 2 }] }),
+        )
+        .await
+        .unwrap();
+    let mut chain = Vec::new();
+    let mut node = &selection[0];
+    while !node.is_null() {
+        chain.push(node["range"].clone());
+        node = &node["parent"];
+    }
+    assert_eq!(
+        chain,
+        [
+            range(10, 2, 10, 3),
+            range(10, 2, 10, 7),
+            range(9, 25, 11, 1),
+            range(9, 0, 11, 1),
+            range(0, 0, 16, 0),
+        ]
+    );
+}
+
+fn labels(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn complete(client: &mut TestClient, line: u32, character: u32) -> Value {
+    client
+        .request(
+            "textDocument/completion",
+            json!({ "textDocument": doc(), "position": { "line": line, "character": character } }),
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_offers_keywords_snippets_and_names_in_scope() {
+    let mut client = client(Options::default()).await;
+    let text =
+        "use dhis2\nconst LIMIT = 3\nfn f(a: Int) -> Int {\n  let b = a\n  \n}\nlet c = dhis2.\n";
+    client.open(URI, 1, text).await;
+
+    // In the fn body, at the start of a statement.
+    let items = complete(&mut client, 4, 2).await;
+    assert_eq!(
+        labels(&items),
+        [
+            "let",
+            "var",
+            "if",
+            "match",
+            "for",
+            "while",
+            "try",
+            "log",
+            "warn",
+            "skip",
+            "fail",
+            "output",
+            "break",
+            "continue",
+            "return",
+            "b",
+            "a",
+            "f",
+            "LIMIT",
+            "dhis2",
+            "if",
+            "match",
+            "not",
+            "true",
+            "false",
+            "null",
+            "input",
+            "config",
+            "trigger",
+            "now",
+            "today",
+            "uuid",
+            "json_parse",
+            "json_string",
+            "csv_parse",
+            "env",
+        ]
+    );
+    assert_eq!(
+        items[2],
+        json!({
+            "label": "if", "kind": 15, "detail": "statement", "sortText": "2if",
+            "insertText": "if ${1:condition} {\n\t$0\n}", "insertTextFormat": 2
+        })
+    );
+    assert_eq!(
+        items[15],
+        json!({ "label": "b", "kind": 6, "sortText": "0b" })
+    );
+
+    // After `dhis2.`: the built-in adaptor's members, with their docs.
+    let items = complete(&mut client, 6, 14).await;
+    let op = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["label"] == "create_tracked_entity")
+        .unwrap();
+    assert_eq!(op["kind"], 2);
+    assert_eq!(op["insertText"], "create_tracked_entity($1)");
+    assert!(
+        op["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("(te: TrackedEntity) ->")
+    );
+
+    // Top level of a job: declarations first.
+    let items = complete(&mut client, 7, 0).await;
+    assert_eq!(
+        labels(&items)[..9],
+        [
+            "use",
+            "trigger webhook",
+            "trigger cron",
+            "trigger every",
+            "input",
+            "type",
+            "const",
+            "fn",
+            "test"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn built_in_adaptors_are_read_only_documents() {
+    let mut client = client(Options::default()).await;
+    let uri = "ferry-builtin:///http.ferry";
+    let content = client
+        .request("workspace/textDocumentContent", json!({ "uri": uri }))
+        .await
+        .unwrap();
+    assert!(
+        content["text"]
+            .as_str()
+            .unwrap()
+            .contains("\nadaptor http\n")
+    );
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await
+        .unwrap();
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "http",
+            "config",
+            "Method",
+            "BodyFormat",
+            "Response",
+            "get",
+            "post",
+            "put",
+            "patch",
+            "delete",
+            "request"
+        ]
+    );
+    let missing = client
+        .request(
+            "workspace/textDocumentContent",
+            json!({ "uri": "ferry-builtin:///nope.ferry" }),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        missing.message,
+        "no built-in document ferry-builtin:///nope.ferry"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn utf8_positions_when_the_client_offers_them() {
+    let mut client = TestClient::new(Options::default());
+    let result = client
+        .initialize(
+            json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } }),
+            json!({}),
+        )
+        .await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    client.open(URI, 1, "// ü\nlet s = 'é'\nlog s\n").await;
+    let published = client.diagnostics(URI).await;
+    assert_eq!(published["diagnostics"][0]["range"], range(1, 8, 1, 12));
+}
+
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// The first formatting request panics inside; the server answers it with an
+/// error, logs it, and answers every request after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_fails_one_request_and_the_server_goes_on() {
+    let mut client = client(Options {
+        fault: Some(|what| {
+            if what == "formatting" && !PANICKED.swap(true, Ordering::SeqCst) {
+                panic!("injected failure");
+            }
+        }),
+        ..Options::default()
+    })
+    .await;
+    client.open(URI, 1, "let  a = 1\nlog a\n").await;
+    let params =
+        json!({ "textDocument": doc(), "options": { "tabSize": 2, "insertSpaces": true } });
+    let error = client
+        .request("textDocument/formatting", params.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code.code(), -32603);
+    assert_eq!(
+        error.message,
+        "internal error in formatting: injected failure"
+    );
+    let log = client
+        .notification_where("window/logMessage", |p| p["type"] == 1)
+        .await;
+    assert_eq!(
+        log,
+        json!({ "type": 1, "message": "internal error in formatting: injected failure" })
+    );
+
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": doc() }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(symbols[0]["name"], "a");
+    let edits = client
+        .request("textDocument/formatting", params)
+        .await
+        .unwrap();
+    assert_eq!(
+        edits,
+        json!([{ "range": range(0, 0, 1, 0), "newText": "let a = 1\n" }])
+    );
+}

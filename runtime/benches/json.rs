@@ -1,0 +1,2 @@
+//! JSON decode/encode benchmark (being written).
+fn main() {}

@@ -1,0 +1,232 @@
+//! [`RuntimeError`]: a failure that `try { } catch err { }` can catch, and that
+//! ends the job (exit code 1) when nothing does. In the language it is the
+//! built-in record `Error = { kind, message, status?, body?, path? }` (§6).
+
+use std::fmt;
+
+use crate::http::HttpError;
+use crate::json::{DecodeError, DecodeErrorKind};
+use crate::secrets::Redactor;
+use crate::value::{Shape, Str, Value};
+
+/// The `kind` of an `Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// An op's request failed (after its retries).
+    Http,
+    /// JSON that does not fit its type: an op result, `as`, `json_parse`.
+    Decode,
+    /// Overflow, division by zero, and the other failures of the standard library.
+    Runtime,
+}
+
+impl ErrorKind {
+    /// As the language spells it: `"http"`, `"decode"`, `"runtime"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Http => "http",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Runtime => "runtime",
+        }
+    }
+}
+
+/// A catchable failure.
+#[derive(Clone, Debug)]
+pub struct RuntimeError {
+    pub kind: ErrorKind,
+    /// One line, for people; redacted before it reaches the job (see [`RuntimeError::redact`]).
+    pub message: String,
+    /// The HTTP status, for kind `Http`.
+    pub status: Option<u16>,
+    /// The response body, for kind `Http`.
+    pub body: Option<Value>,
+    /// The JSON path of a decode failure.
+    pub path: Option<String>,
+}
+
+/// The standard library's result.
+pub type Result<T> = std::result::Result<T, RuntimeError>;
+
+impl RuntimeError {
+    /// A runtime error (kind `"runtime"`).
+    pub fn runtime(message: impl Into<String>) -> RuntimeError {
+        RuntimeError {
+            kind: ErrorKind::Runtime,
+            message: message.into(),
+            status: None,
+            body: None,
+            path: None,
+        }
+    }
+
+    /// A decode error (kind `"decode"`), with its path unless the text was not
+    /// JSON at all.
+    pub fn decode(e: DecodeError) -> RuntimeError {
+        let path = match e.kind {
+            DecodeErrorKind::NotJson { .. } => None,
+            _ => Some(e.path.clone()),
+        };
+        RuntimeError {
+            kind: ErrorKind::Decode,
+            message: e.to_string(),
+            status: None,
+            body: None,
+            path,
+        }
+    }
+
+    /// An HTTP error (kind `"http"`).
+    pub fn http(
+        message: impl Into<String>,
+        status: Option<u16>,
+        body: Option<Value>,
+    ) -> RuntimeError {
+        RuntimeError {
+            kind: ErrorKind::Http,
+            message: message.into(),
+            status,
+            body,
+            path: None,
+        }
+    }
+
+    /// The error of a failed request: its message, its status, and (for a status
+    /// error) its body excerpt, as JSON when it parses and as text otherwise. The
+    /// HTTP layer has already redacted all of it.
+    pub fn from_http(e: &HttpError) -> RuntimeError {
+        let body = match e {
+            HttpError::Status { body_excerpt, .. } if !body_excerpt.is_empty() => Some(
+                crate::json::parse(body_excerpt)
+                    .unwrap_or_else(|_| Value::from(body_excerpt.as_str())),
+            ),
+            _ => None,
+        };
+        RuntimeError::http(e.to_string(), e.status(), body)
+    }
+
+    /// Removes every secret of `redactor` from the message, the path and the body.
+    pub fn redact(mut self, redactor: &Redactor) -> RuntimeError {
+        if redactor.is_empty() {
+            return self;
+        }
+        self.message = redactor.redact(&self.message).into_owned();
+        self.path = self.path.map(|p| redactor.redact(&p).into_owned());
+        self.body = self
+            .body
+            .map(|b| Value::from_json(redactor.redact_json(&b.to_serde())));
+        self
+    }
+
+    /// The language's `Error` record, in `shape` (the compiler's shape of the
+    /// built-in `Error` type; fields are found by name, absent ones left absent).
+    pub fn to_value(&self, shape: &'static Shape) -> Value {
+        let slots = shape
+            .fields
+            .iter()
+            .map(|field| match field.as_str() {
+                "kind" => Value::from_static(self.kind.as_str()),
+                "message" => Value::Str(Str::from(self.message.as_str())),
+                "status" => self
+                    .status
+                    .map_or(Value::Absent, |s| Value::Int(i64::from(s))),
+                "body" => self.body.clone().unwrap_or(Value::Absent),
+                "path" => self.path.as_deref().map_or(Value::Absent, Value::from),
+                _ => Value::Absent,
+            })
+            .collect();
+        Value::record(crate::value::Record::new(shape, slots, None))
+    }
+}
+
+impl fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RuntimeError {}
+
+impl From<DecodeError> for RuntimeError {
+    fn from(e: DecodeError) -> RuntimeError {
+        RuntimeError::decode(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::{TypeDesc, decode, to_json_string};
+
+    fn error_shape() -> &'static Shape {
+        Shape::intern(&["kind", "message", "status", "body", "path"], false)
+    }
+
+    #[test]
+    fn runtime_errors() {
+        let e = RuntimeError::runtime("division by zero");
+        assert_eq!(e.to_string(), "division by zero");
+        assert_eq!(e.kind, ErrorKind::Runtime);
+        assert_eq!(
+            to_json_string(&e.to_value(error_shape())),
+            r#"{"kind":"runtime","message":"division by zero"}"#
+        );
+    }
+
+    #[test]
+    fn decode_errors_carry_the_path() {
+        let d = decode(b"{\"a\":\"x\"}", &TypeDesc::map(TypeDesc::Int)).unwrap_err();
+        let e = RuntimeError::from(d);
+        assert_eq!(e.kind.as_str(), "decode");
+        assert_eq!(e.path.as_deref(), Some("$.a"));
+        assert_eq!(
+            to_json_string(&e.to_value(error_shape())),
+            r#"{"kind":"decode","message":"$.a: expected Int, found \"x\"","path":"$.a"}"#
+        );
+        let not_json = RuntimeError::decode(decode(b"{", &TypeDesc::Json).unwrap_err());
+        assert_eq!(not_json.path, None);
+        assert_eq!(
+            not_json.message,
+            "input is not JSON: unexpected end of input at line 1, column 1"
+        );
+    }
+
+    #[test]
+    fn http_errors() {
+        let e = RuntimeError::http(
+            "dhis2: POST /api/tracker answered 409",
+            Some(409),
+            Some(Value::from("conflict")),
+        );
+        assert_eq!(
+            to_json_string(&e.to_value(error_shape())),
+            r#"{"kind":"http","message":"dhis2: POST /api/tracker answered 409","status":409,"body":"conflict"}"#
+        );
+        // the shape decides the order, and unknown fields stay absent
+        let other = Shape::intern(&["status", "extra", "kind"], true);
+        assert_eq!(
+            to_json_string(&e.to_value(other)),
+            r#"{"status":409,"kind":"http"}"#
+        );
+        assert_eq!(ErrorKind::Http.as_str(), "http");
+    }
+
+    #[test]
+    fn redaction() {
+        let redactor = Redactor::new();
+        redactor.add("hunter22");
+        let e = RuntimeError {
+            kind: ErrorKind::Decode,
+            message: "$.token: expected Int, found \"hunter22\"".into(),
+            status: None,
+            body: Some(crate::json::parse(r#"{"t":"hunter22"}"#).unwrap()),
+            path: Some("$.hunter22".into()),
+        }
+        .redact(&redactor);
+        assert_eq!(e.message, "$.token: expected Int, found \"***\"");
+        assert_eq!(e.path.as_deref(), Some("$.***"));
+        assert_eq!(to_json_string(e.body.as_ref().unwrap()), r#"{"t":"***"}"#);
+        let untouched = RuntimeError::runtime("hunter22").redact(&Redactor::new());
+        assert_eq!(untouched.message, "hunter22");
+    }
+}

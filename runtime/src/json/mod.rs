@@ -1,0 +1,38 @@
+//! JSON in and out of the value model.
+//!
+//! - `desc`, `desc_bytes`: [`TypeDesc`], what the compiler says about a type, and
+//!   its serialized form (`docs/internals/type-descriptors.md`);
+//! - `decode`: JSON text to values, checked against a type on the way;
+//! - `convert`: `e as T` on a value in memory;
+//! - `scalar`, `formats`: which scalars a type accepts; the `Date`, `DateTime`
+//!   and `Url` formats;
+//! - `error`: [`DecodeError`] and JSON paths;
+//! - `write`: values to JSON text; `raw`: the raw member text of open records;
+//! - `serde_bridge`: to and from `serde_json::Value`.
+
+mod convert;
+mod decode;
+mod desc;
+mod desc_bytes;
+mod error;
+pub mod formats;
+mod raw;
+mod scalar;
+mod serde_bridge;
+mod write;
+
+pub use convert::convert;
+pub use decode::{decode, decode_owned, decode_source};
+pub use desc::{FieldDesc, TypeDesc};
+pub use error::{DecodeError, DecodeErrorKind};
+pub use raw::{find_member, parse_members, write_minified};
+pub use serde_bridge::to_serde;
+pub use write::{
+    float_text, to_json_string, to_json_string_pretty, to_text, write_float, write_json,
+    write_json_pretty, write_str,
+};
+
+/// Parses JSON text of any shape (type `Json`).
+pub fn parse(text: &str) -> Result<crate::value::Value, DecodeError> {
+    decode_owned(text.to_owned(), &TypeDesc::Json)
+}

@@ -1,0 +1,312 @@
+//! The durable inbox, run log and schedule state: SQLite under the state folder
+//! ([`sqlite`]) or a PostgreSQL database shared by many processes ([`postgres`]).
+//!
+//! Both keep the same three tables (see `docs/triggers.md`):
+//! - `events`: every accepted webhook body or schedule tick, with its headers and
+//!   `Idempotency-Key` (unique per job);
+//! - `runs`: one per event: status `queued | running | succeeded | failed | dead`,
+//!   attempts, when it is next due, and the last attempt's timings, exit code,
+//!   output, error and log lines (redacted); `attempts` keeps every attempt;
+//! - `ticks`: the schedule ticks that fired, were skipped, or marked a first start.
+//!
+//! Times are stored as milliseconds since the Unix epoch (UTC).
+
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
+
+use std::fmt;
+
+use serde_json::Value;
+
+/// A run's status (LANGUAGE.md §9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunStatus {
+    Queued,
+    Running,
+    Succeeded,
+    /// Failed, and due again after the backoff.
+    Failed,
+    /// Failed for good: out of attempts, or bad input/config (exit code 2).
+    Dead,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Queued => "queued",
+            RunStatus::Running => "running",
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+            RunStatus::Dead => "dead",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RunStatus> {
+        Some(match text {
+            "queued" => RunStatus::Queued,
+            "running" => RunStatus::Running,
+            "succeeded" => RunStatus::Succeeded,
+            "failed" => RunStatus::Failed,
+            "dead" => RunStatus::Dead,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failure of the store, already phrased for a person (what failed, and what to do).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError(format!("the SQLite inbox: {e}"))
+    }
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> StoreError {
+        StoreError(format!("the PostgreSQL queue: {}", postgres::describe(&e)))
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StoreError {
+    fn from(e: deadpool_postgres::PoolError) -> StoreError {
+        StoreError(format!(
+            "the PostgreSQL queue: {}",
+            postgres::describe_pool(&e)
+        ))
+    }
+}
+
+/// An event to store.
+#[derive(Clone, Debug)]
+pub(crate) struct NewEvent {
+    pub id: String,
+    pub job: String,
+    pub kind: &'static str,
+    pub idempotency_key: Option<String>,
+    pub fired_at: i64,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl NewEvent {
+    pub(crate) fn headers_json(&self) -> String {
+        let pairs: Vec<Value> = self
+            .headers
+            .iter()
+            .map(|(k, v)| Value::Array(vec![Value::String(k.clone()), Value::String(v.clone())]))
+            .collect();
+        Value::Array(pairs).to_string()
+    }
+}
+
+pub(crate) fn parse_headers(text: &str) -> Vec<(String, String)> {
+    let Ok(Value::Array(pairs)) = serde_json::from_str::<Value>(text) else {
+        return Vec::new();
+    };
+    pairs
+        .into_iter()
+        .filter_map(|p| match p {
+            Value::Array(kv) if kv.len() == 2 => match (&kv[0], &kv[1]) {
+                (Value::String(k), Value::String(v)) => Some((k.clone(), v.clone())),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// What storing an event came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Accepted {
+    /// Stored, with a queued run.
+    New(String),
+    /// Its `Idempotency-Key` was seen before: the original event's id.
+    Duplicate(String),
+}
+
+/// A run taken by a worker (its status is now `running`).
+#[derive(Clone, Debug)]
+pub(crate) struct Claimed {
+    pub run_id: i64,
+    pub event_id: String,
+    pub job: String,
+    /// This attempt's number (1 for the first).
+    pub attempt: u32,
+    pub started_at: i64,
+    pub fired_at: i64,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The start of the job's last successful run.
+    pub last_success: Option<i64>,
+}
+
+/// How an attempt ended, to record.
+#[derive(Clone, Debug)]
+pub(crate) struct Finished {
+    pub run_id: i64,
+    pub attempt: u32,
+    pub status: RunStatus,
+    /// When a `failed` run is due again.
+    pub due_at: i64,
+    pub started_at: i64,
+    pub finished_at: i64,
+    pub exit_code: i32,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    /// The log lines as a JSON array of `{"level", "message", "at"}`.
+    pub logs: String,
+}
+
+/// What a schedule tick came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Tick {
+    /// An event was stored for it, with a queued run.
+    Fired(String),
+    /// The job's previous run has not finished: the tick is dropped.
+    Skipped,
+    /// Another process fired (or skipped) this tick already.
+    Taken,
+}
+
+/// The filter of `GET /runs`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RunFilter {
+    pub job: Option<String>,
+    pub status: Option<RunStatus>,
+    pub limit: u32,
+}
+
+/// One row of `GET /runs`.
+#[derive(Clone, Debug)]
+pub(crate) struct RunRow {
+    pub id: i64,
+    pub job: String,
+    pub event_id: String,
+    pub status: String,
+    pub attempts: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub output: Option<String>,
+    pub error: Option<String>,
+}
+
+/// The store in use.
+pub(crate) enum Store {
+    Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PgStore),
+}
+
+impl Store {
+    pub(crate) fn is_shared(&self) -> bool {
+        matches!(self, Store::Postgres(_))
+    }
+
+    pub(crate) async fn accept(&self, event: NewEvent) -> Result<Accepted, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.accept(event).await,
+            Store::Postgres(s) => s.accept(event).await,
+        }
+    }
+
+    pub(crate) async fn claim(
+        &self,
+        jobs: &[String],
+        owner: &str,
+        now: i64,
+    ) -> Result<Option<Claimed>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.claim(jobs.to_vec(), owner.to_string(), now).await,
+            Store::Postgres(s) => s.claim(jobs, owner, now).await,
+        }
+    }
+
+    /// Records an attempt's end. `false`: the run was no longer this process's
+    /// (its lease expired and another process took it), so nothing was written.
+    pub(crate) async fn finish(&self, f: Finished, owner: &str) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.finish(f, owner.to_string()).await,
+            Store::Postgres(s) => s.finish(f, owner).await,
+        }
+    }
+
+    /// Puts an unfinished attempt back in the queue (graceful shutdown): the
+    /// attempt does not count.
+    pub(crate) async fn release(&self, run_id: i64, owner: &str) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.release(run_id, owner.to_string()).await,
+            Store::Postgres(s) => s.release(run_id, owner).await,
+        }
+    }
+
+    /// Extends the lease of this process's running runs (PostgreSQL).
+    pub(crate) async fn heartbeat(&self, owner: &str, run_ids: &[i64]) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(_) => Ok(()),
+            Store::Postgres(s) => s.heartbeat(owner, run_ids).await,
+        }
+    }
+
+    /// Re-queues runs whose process stopped renewing their lease (PostgreSQL).
+    pub(crate) async fn requeue_expired(&self) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(_) => Ok(0),
+            Store::Postgres(s) => s.requeue_expired().await,
+        }
+    }
+
+    /// The last tick of `job`'s schedule, if it ever ticked (or first started).
+    pub(crate) async fn last_tick(&self, job: &str) -> Result<Option<i64>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.last_tick(job.to_string()).await,
+            Store::Postgres(s) => s.last_tick(job).await,
+        }
+    }
+
+    /// Marks the first start of a schedule, so that ticks missed from now on are
+    /// caught up after a restart.
+    pub(crate) async fn mark_start(&self, job: &str, at: i64) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.mark_start(job.to_string(), at).await,
+            Store::Postgres(s) => s.mark_start(job, at).await,
+        }
+    }
+
+    /// Fires the tick at `event.fired_at` of `event.job`, once across all processes.
+    pub(crate) async fn tick(&self, event: NewEvent) -> Result<Tick, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.tick(event).await,
+            Store::Postgres(s) => s.tick(event).await,
+        }
+    }
+
+    pub(crate) async fn list_runs(&self, filter: RunFilter) -> Result<Vec<RunRow>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.list_runs(filter).await,
+            Store::Postgres(s) => s.list_runs(&filter).await,
+        }
+    }
+
+    /// A write that must succeed for `/healthz` to answer 200.
+    pub(crate) async fn probe(&self, now: i64) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.probe(now).await,
+            Store::Postgres(s) => s.probe(now).await,
+        }
+    }
+}

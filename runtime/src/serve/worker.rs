@@ -1,0 +1,266 @@
+//! Workers: take due runs from the store and run them, one at a time each, on a
+//! thread of their own (never a tokio worker), then record how they ended.
+//!
+//! - exit code 0 (success or `skip`): `succeeded`;
+//! - exit code 2 (bad input or config): `dead` at once, another attempt would
+//!   fail the same way;
+//! - 1, 3, or a panic: `failed` and due again after the backoff, or `dead` once
+//!   the attempts are used up.
+//!
+//! On a graceful shutdown a worker lets its run finish; if the grace period ends
+//! first, the run goes back to the queue (the interrupted attempt does not count)
+//! and its thread is abandoned to the process's exit.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use super::job::{RunResult, Trigger, TriggerContext};
+use super::store::{Claimed, Finished, RunStatus};
+use super::{Shared, rfc3339};
+
+/// Takes and runs due runs until serve stops.
+pub(crate) async fn run(shared: Arc<Shared>) {
+    let mut stopping = shared.stopping.subscribe();
+    let mut failures = 0u32;
+    loop {
+        if *stopping.borrow() {
+            return;
+        }
+        let now = shared.clock.now().timestamp_millis();
+        match shared
+            .store
+            .claim(&shared.job_names, &shared.owner, now)
+            .await
+        {
+            Ok(Some(claimed)) => {
+                failures = 0;
+                execute(&shared, claimed).await;
+            }
+            Ok(None) => {
+                tokio::select! {
+                    _ = shared.wake.notified() => {}
+                    _ = tokio::time::sleep(shared.poll_interval) => {}
+                    _ = super::raised(&mut stopping) => return,
+                }
+            }
+            Err(e) => {
+                failures += 1;
+                if failures == 1 || failures.is_multiple_of(60) {
+                    tracing::error!(error = %e, "cannot take runs from the queue; trying again");
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(shared.poll_interval.max(Duration::from_millis(500))) => {}
+                    _ = super::raised(&mut stopping) => return,
+                }
+            }
+        }
+    }
+}
+
+/// Runs one claimed run to its end (or returns it to the queue on shutdown).
+async fn execute(shared: &Arc<Shared>, c: Claimed) {
+    let Some(job) = shared.jobs.get(&c.job).cloned() else {
+        // Claims are filtered by this process's jobs: cannot happen.
+        let _ = shared.store.release(c.run_id, &shared.owner).await;
+        return;
+    };
+    let scheduled = matches!(job.trigger(), Trigger::Cron { .. } | Trigger::Every(_));
+    let context = TriggerContext {
+        fired_at: rfc3339(c.fired_at),
+        last_success: if scheduled {
+            c.last_success.map(rfc3339)
+        } else {
+            None
+        },
+        headers: c.headers.clone(),
+        event_id: c.event_id.clone(),
+    };
+    tracing::info!(job = %c.job, event_id = %c.event_id, run_id = c.run_id, attempt = c.attempt,
+        "run started");
+    shared.metrics.started(&c.job);
+    let began = Instant::now();
+
+    let (tx, mut rx) = oneshot::channel::<RunResult>();
+    let body = c.body.clone();
+    let thread_job = job.clone();
+    let spawned = std::thread::Builder::new()
+        .name(format!("ferry-job-{}", c.job))
+        .spawn(move || {
+            let result =
+                std::panic::catch_unwind(AssertUnwindSafe(|| thread_job.run(&body, &context)))
+                    .unwrap_or_else(|panic| RunResult {
+                        exit_code: 3,
+                        output: None,
+                        error: Some(format!(
+                            "internal error: the job panicked: {}",
+                            panic_text(&*panic)
+                        )),
+                        logs: Vec::new(),
+                    });
+            let _ = tx.send(result);
+        });
+    let result = match spawned {
+        Err(e) => RunResult {
+            exit_code: 3,
+            output: None,
+            error: Some(format!(
+                "internal error: cannot start the job's thread: {e}"
+            )),
+            logs: Vec::new(),
+        },
+        Ok(_) => {
+            let mut abandon = shared.abandon.subscribe();
+            let mut heartbeat = tokio::time::interval(shared.lease / 3);
+            heartbeat.tick().await;
+            loop {
+                tokio::select! {
+                    r = &mut rx => break r.unwrap_or_else(|_| RunResult {
+                        exit_code: 3,
+                        output: None,
+                        error: Some("internal error: the job's thread ended without a result".into()),
+                        logs: Vec::new(),
+                    }),
+                    _ = heartbeat.tick(), if shared.store.is_shared() => {
+                        if let Err(e) = shared.store.heartbeat(&shared.owner, &[c.run_id]).await {
+                            tracing::warn!(job = %c.job, event_id = %c.event_id, error = %e,
+                                "cannot renew the run's lease");
+                        }
+                    }
+                    _ = super::raised(&mut abandon) => {
+                        shared.metrics.ended(&c.job, None, began.elapsed().as_secs_f64());
+                        match shared.store.release(c.run_id, &shared.owner).await {
+                            Ok(()) => tracing::warn!(job = %c.job, event_id = %c.event_id,
+                                "shutting down: the run did not finish in time and goes back to the queue"),
+                            Err(e) => tracing::error!(job = %c.job, event_id = %c.event_id, error = %e,
+                                "shutting down: cannot return the unfinished run to the queue; \
+                                 it runs again when its lease expires or serve restarts"),
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+    };
+    let seconds = began.elapsed().as_secs_f64();
+    record(shared, &c, result, seconds).await;
+}
+
+/// Stores how the attempt ended, logs it, counts it.
+async fn record(shared: &Arc<Shared>, c: &Claimed, result: RunResult, seconds: f64) {
+    let redactor = &shared.redactor;
+    let finished_at = shared.clock.now().timestamp_millis();
+    let max = shared.retry.max_attempts();
+    let status = match result.exit_code {
+        0 => RunStatus::Succeeded,
+        2 => RunStatus::Dead,
+        _ if c.attempt >= max => RunStatus::Dead,
+        _ => RunStatus::Failed,
+    };
+    let due_at = if status == RunStatus::Failed {
+        let delay = i64::try_from(shared.retry.delay(c.attempt).as_millis()).unwrap_or(i64::MAX);
+        finished_at.saturating_add(delay)
+    } else {
+        finished_at
+    };
+    let output = result
+        .output
+        .as_deref()
+        .map(|o| match serde_json::from_str::<Value>(o) {
+            Ok(v) => redactor.redact_json(&v).to_string(),
+            Err(_) => Value::String(redactor.redact(o).into_owned()).to_string(),
+        });
+    let error = result
+        .error
+        .as_deref()
+        .map(|e| redactor.redact(e).into_owned());
+    let error = match (&error, status) {
+        (None, RunStatus::Failed | RunStatus::Dead) => {
+            Some(format!("the job ended with exit code {}", result.exit_code))
+        }
+        _ => error,
+    };
+    let logs: Vec<Value> = result
+        .logs
+        .iter()
+        .map(|l| {
+            let message = redactor.redact(&l.message).into_owned();
+            match l.level {
+                super::LogLevel::Info => {
+                    tracing::info!(target: "ferry::job", job = %c.job, event_id = %c.event_id, "{message}")
+                }
+                super::LogLevel::Warn => {
+                    tracing::warn!(target: "ferry::job", job = %c.job, event_id = %c.event_id, "{message}")
+                }
+            }
+            serde_json::json!({ "level": l.level.as_str(), "message": message, "at": l.at })
+        })
+        .collect();
+    let finished = Finished {
+        run_id: c.run_id,
+        attempt: c.attempt,
+        status,
+        due_at,
+        started_at: c.started_at,
+        finished_at,
+        exit_code: result.exit_code,
+        output,
+        error: error.clone(),
+        logs: Value::Array(logs).to_string(),
+    };
+    shared.metrics.ended(&c.job, Some(status.as_str()), seconds);
+    let duration_ms = (seconds * 1000.0).round() as u64;
+    match status {
+        RunStatus::Succeeded => {
+            tracing::info!(job = %c.job, event_id = %c.event_id, run_id = c.run_id,
+            attempt = c.attempt, exit_code = result.exit_code, duration_ms, status = "succeeded", "run finished")
+        }
+        RunStatus::Failed => {
+            tracing::warn!(job = %c.job, event_id = %c.event_id, run_id = c.run_id,
+            attempt = c.attempt, exit_code = result.exit_code, duration_ms, status = "failed",
+            retry_at = %rfc3339(due_at), error = error.as_deref().unwrap_or(""), "run failed; it will be retried")
+        }
+        _ => tracing::error!(job = %c.job, event_id = %c.event_id, run_id = c.run_id,
+            attempt = c.attempt, exit_code = result.exit_code, duration_ms, status = "dead",
+            error = error.as_deref().unwrap_or(""), "run failed for good (dead letter)"),
+    }
+    // The result must not be lost: a run left `running` would run again.
+    let mut wait = Duration::from_millis(200);
+    for attempt in 1..=20 {
+        match shared.store.finish(finished.clone(), &shared.owner).await {
+            Ok(true) => {
+                if status == RunStatus::Failed {
+                    shared.wake.notify_one();
+                }
+                return;
+            }
+            Ok(false) => {
+                tracing::error!(job = %c.job, event_id = %c.event_id,
+                    "the run's lease expired while it ran and another process took it over: \
+                     this result is not recorded (raise the lease if runs stall for long)");
+                return;
+            }
+            Err(e) => {
+                tracing::error!(job = %c.job, event_id = %c.event_id, attempt, error = %e,
+                    "cannot record the run's result; trying again");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
+    tracing::error!(job = %c.job, event_id = %c.event_id,
+        "gave up recording the run's result: it will run again after a restart");
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(no message)".to_string()
+    }
+}

@@ -1,0 +1,1 @@
+//! The standard library (LANGUAGE.md §6).
