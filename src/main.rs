@@ -3,6 +3,7 @@
 
 mod check;
 mod format;
+mod lsp;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,16 @@ enum Command {
         #[arg(long = "adaptor-path", value_name = "DIR")]
         adaptor_paths: Vec<PathBuf>,
     },
+    /// Show an adaptor's config, ops and types, or one op, with their documentation.
+    Docs {
+        /// The adaptor: `http`, `dhis2`, `commcare`, or one of your own.
+        adaptor: String,
+        /// One op of it.
+        op: Option<String>,
+        /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
+        #[arg(long = "adaptor-path", value_name = "DIR")]
+        adaptor_paths: Vec<PathBuf>,
+    },
     /// Format files in place in the one canonical layout.
     Fmt {
         /// The files to format; `-` reads standard input and writes standard output.
@@ -46,6 +57,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Start the language server on stdin/stdout.
+    Lsp,
 }
 
 /// Exit codes shared by every subcommand: 0 fine, 1 the files have errors,
@@ -54,6 +67,23 @@ pub enum Outcome {
     Ok,
     Failed,
     Usage,
+}
+
+fn docs(adaptor: &str, op: Option<&str>, adaptor_paths: Vec<PathBuf>) -> Outcome {
+    let search = ferry_compiler::adaptors::Search {
+        paths: adaptor_paths,
+        job_dir: Some(PathBuf::from(".")),
+    };
+    match ferry_compiler::docs::adaptor_docs(adaptor, op, &search) {
+        Ok(text) => {
+            print!("{text}");
+            Outcome::Ok
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            Outcome::Usage
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -66,6 +96,12 @@ fn main() -> ExitCode {
             adaptor_paths,
         } => check::run(&files, &adaptor_paths, format, color),
         Command::Fmt { files, check } => format::run(&files, check),
+        Command::Lsp => lsp::run(),
+        Command::Docs {
+            adaptor,
+            op,
+            adaptor_paths,
+        } => docs(&adaptor, op.as_deref(), adaptor_paths),
     };
     match outcome {
         Outcome::Ok => ExitCode::SUCCESS,

@@ -250,3 +250,66 @@ fn json_carries_the_suggestion_of_every_checker_case() {
         "tests/ui/types/section1_misspelt_field.ferry"
     );
 }
+
+fn docs(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .current_dir(root())
+        .arg("docs")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn docs_prints_an_adaptor_and_one_op() {
+    let (code, stdout, _) = docs(&["registry", "--adaptor-path", "tests/fixtures/adaptor-path"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout,
+        "adaptor registry\n\n  A patient registry, found through --adaptor-path.\n\n\
+         config (`config.registry` in a job; in the config file under \"registry\", or as FERRY_REGISTRY_FIELD in the environment):\n\n  \
+         hostUrl: Url\n\n  token: Secret\n\n\
+         ops (call as `registry.op(…)`; `ferry docs registry OP` for one op):\n\n  \
+         patient(id: String) -> registry.Patient\n      One patient by id.\n\n\
+         types (write them as `registry.Type` in a job):\n\n  \
+         type Patient = { id: String, name: String, village: String? }\n"
+    );
+    let (code, stdout, _) = docs(&[
+        "registry",
+        "patient",
+        "--adaptor-path",
+        "tests/fixtures/adaptor-path",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout,
+        "registry.patient(id: String) -> registry.Patient\n\n  One patient by id.\n\nrequest:\n  GET \"/patients/${id}\"\n\n  \
+         type Patient = { id: String, name: String, village: String? }\n"
+    );
+}
+
+#[test]
+fn docs_of_the_builtin_adaptors_and_unknown_names() {
+    for adaptor in ["http", "dhis2", "dhis2_pat", "commcare"] {
+        let (code, stdout, stderr) = docs(&[adaptor]);
+        assert_eq!(code, 0, "{adaptor}: {stderr}");
+        assert!(
+            stdout.starts_with(&format!("adaptor {adaptor}\n")),
+            "{stdout}"
+        );
+    }
+    let (code, _, stderr) = docs(&["dhis3"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: no adaptor named `dhis3` (available: commcare, dhis2, dhis2_pat, http)\n"
+    );
+    let (code, _, stderr) = docs(&["dhis2", "create_tracked_entites"]);
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("error: the adaptor `dhis2` has no op `create_tracked_entites`; did you mean `create_tracked_entity`?"), "{stderr}");
+}

@@ -1,4 +1,5 @@
-//! Front-end throughput: parsing (lexer + parser) and formatting a generated job.
+//! Front-end throughput: parsing (lexer + parser), formatting and checking a
+//! generated job.
 //!
 //!   cargo bench -p ferry-compiler --bench frontend
 //!
@@ -43,6 +44,20 @@ fn main() {
         std::hint::black_box(ferry_compiler::fmt::format(&src).unwrap());
     });
 
+    // Checking: a 5,000-line job, parsed and checked against the built-in adaptors.
+    let check_src = generate::job(5_000);
+    let check_lines = check_src.lines().count();
+    let search = ferry_compiler::adaptors::Search::default();
+    let analysis = ferry_compiler::analyze("bench.ferry", &check_src, &search);
+    assert!(
+        !analysis.has_errors(),
+        "the generated job must check cleanly: {:?}",
+        analysis.diagnostics.first()
+    );
+    let check = best_of(10, || {
+        std::hint::black_box(ferry_compiler::analyze("bench.ferry", &check_src, &search));
+    });
+
     println!(
         "front end on a generated job: {lines} lines, {} KB",
         src.len() / 1024
@@ -61,4 +76,9 @@ fn main() {
             src.len() as f64 / secs / 1e6
         );
     }
+    println!();
+    println!(
+        "check (parse + types + adaptors) of a {check_lines}-line job: {:.2} ms (aim: under 50 ms)",
+        check.as_secs_f64() * 1e3
+    );
 }

@@ -1,10 +1,16 @@
 //! A generated job of realistic shape, for the front-end benchmarks: types,
-//! functions, mappings, `match`, `try`, loops and string interpolation.
+//! functions, mappings, `match`, `try`, loops and string interpolation. It is
+//! made of whole blocks, so it has at least the lines asked for, and it checks
+//! without an error.
 
 pub fn job(lines: usize) -> String {
-    let mut out = String::from("use dhis2\nuse commcare as cc\n\ninput: [Registration]\n\n");
+    let mut out = String::from(
+        "use dhis2\n\ntype Registration = { id: String, received_on: DateTime, form: { \"@name\": String, patient_name: String, sex: \"female\" | \"male\", village: String?, visit: { weight_kg: Float, height_cm: Int, hiv_status: \"negative\" | \"positive\" | \"unknown\" }, .. }, .. }\n\ninput: [Registration]\n\n",
+    );
     let mut i = 0;
-    while out.lines().count() < lines {
+    let mut count = out.lines().count();
+    while count < lines {
+        let before = out.len();
         out.push_str(&format!(
             r#"/// Registration shape number {i}.
 type Registration{i} = {{
@@ -39,7 +45,7 @@ fn entity_{i}(r: Registration{i}, program: String = "IpHINAT79UW") {{
       {{ attribute: "w75KJ2mc4zz", value: r.form.patient_name.trim().upper() }},
       {{ attribute: "cejWyOfXge6", value: sex_code_{i}(r.form.sex) }},
     ],
-    enrollments: [{{ program: program, orgUnit: org, enrolledAt: day, note: "weight ${{weight}} kg" }}],
+    enrollments: [{{ program: program, orgUnit: org, enrolledAt: day, occurredAt: "weight ${{weight}} kg" }}],
   }}
 }}
 
@@ -56,10 +62,12 @@ for (n, r) in input.enumerate() {{
     warn "form ${{r.id}} failed: ${{err.message}}"
   }}
 }}
+log "created ${{total_{i}}}"
 
 "#
         ));
+        count += out[before..].lines().count();
         i += 1;
     }
-    out.lines().take(lines).collect::<Vec<_>>().join("\n") + "\n"
+    out
 }

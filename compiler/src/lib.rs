@@ -7,6 +7,7 @@
 pub mod adaptors;
 pub mod codes;
 pub mod diagnostics;
+pub mod docs;
 pub mod fmt;
 pub mod source;
 pub mod syntax;

@@ -8,71 +8,43 @@
 //! request (symbols, folding, diagnostics once opened) works on these URIs like
 //! on a file.
 
+use ferry_compiler::adaptors::BUILTIN;
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::Uri;
 
 pub const SCHEME: &str = "ferry-builtin";
 
-/// `(file name, text)` of every built-in adaptor, as the compiler embeds them.
-const FILES: &[(&str, &str)] = &[
-    (
-        "commcare.ferry",
-        include_str!("../../compiler/src/adaptors/commcare.ferry"),
-    ),
-    (
-        "dhis2.ferry",
-        include_str!("../../compiler/src/adaptors/dhis2.ferry"),
-    ),
-    (
-        "dhis2_pat.ferry",
-        include_str!("../../compiler/src/adaptors/dhis2_pat.ferry"),
-    ),
-    (
-        "http.ferry",
-        include_str!("../../compiler/src/adaptors/http.ferry"),
-    ),
-];
-
 /// The names of the built-in adaptors: `dhis2`, `http`, ...
 pub fn names() -> impl Iterator<Item = &'static str> {
-    FILES
-        .iter()
-        .filter_map(|(name, _)| name.strip_suffix(".ferry"))
+    BUILTIN.iter().map(|(name, _)| *name)
 }
 
-/// The file name of a built-in adaptor's URI: `dhis2.ferry`.
-pub fn file_name(uri: &Uri) -> Option<&'static str> {
+/// The adaptor name of a built-in adaptor's URI: `dhis2` for
+/// `ferry-builtin:///dhis2.ferry`.
+pub fn name(uri: &Uri) -> Option<&'static str> {
     if !uri.scheme().as_str().eq_ignore_ascii_case(SCHEME) {
         return None;
     }
-    let path = uri.path().as_str().trim_start_matches('/');
-    FILES
-        .iter()
-        .find(|(name, _)| *name == path)
-        .map(|(name, _)| *name)
+    let file = uri.path().as_str().trim_start_matches('/');
+    names().find(|name| file.strip_suffix(".ferry") == Some(name))
 }
 
 pub fn text(uri: &Uri) -> Option<&'static str> {
-    let name = file_name(uri)?;
-    FILES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, text)| *text)
+    source(name(uri)?)
 }
 
 /// The URI of a built-in adaptor by its name (`dhis2`).
 pub fn uri(adaptor: &str) -> Option<Uri> {
-    let file = format!("{adaptor}.ferry");
-    FILES
-        .iter()
-        .any(|(name, _)| *name == file)
-        .then(|| format!("{SCHEME}:///{file}").parse().ok())
-        .flatten()
+    source(adaptor)?;
+    format!("{SCHEME}:///{adaptor}.ferry").parse().ok()
 }
 
 /// The text of a built-in adaptor by its name (`dhis2`).
 pub fn source(adaptor: &str) -> Option<&'static str> {
-    text(&uri(adaptor)?)
+    BUILTIN
+        .iter()
+        .find(|(name, _)| *name == adaptor)
+        .map(|(_, text)| *text)
 }
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -54,6 +54,9 @@ enum Block {
     Other,
 }
 
+/// Completes a member access that has no name yet, for parsing.
+const PLACEHOLDER: &str = "ferry_completion";
+
 /// Sort groups: nearer names first, keywords after names.
 const LOCAL: &str = "0";
 const DECLARED: &str = "1";
@@ -74,6 +77,13 @@ pub fn complete(
     };
     match place(src, parsed, offset) {
         Place::Nowhere => Vec::new(),
+        Place::Member(path) if src[..offset].trim_end().ends_with('.') => {
+            // A line that ends in `.` does not parse yet (the whole file is lost);
+            // with a name after the dot it does.
+            let patched = format!("{}{PLACEHOLDER}{}", &src[..offset], &src[offset..]);
+            let file = ferry_compiler::syntax::parse(&patched, MAIN).file;
+            items.members(&patched, &file, &path)
+        }
         Place::Member(path) => items.members(src, &parsed.file, &path),
         Place::Type => items.types(src, &parsed.file, offset),
         Place::Statement(block) => {
@@ -703,15 +713,5 @@ mod tests {
         assert_eq!(place_at("log \"a <|>b\""), Place::Nowhere);
         assert_eq!(place_at("// a <|>comment"), Place::Nowhere);
         assert_eq!(place_at("log \"${in<|>}\""), Place::Expression);
-    }
-}
-#[cfg(test)]
-mod scratch {
-    #[test]
-    fn scratch() {
-        for src in ["use dhis2\nlet c = dhis2.\n", "use dhis2\nlet c = dhis2.x\nlet d = 1.\n", "use dhis2\nlet c = (\n", "use dhis2\nlet c = \n", "use dhis2\nlet c = dhis2.\nlog 1\n"] {
-            let parsed = ferry_compiler::syntax::parse(src, ferry_compiler::source::SourceId(0));
-            eprintln!("{src:?}: {} items, {} diags", parsed.file.items.len(), parsed.diagnostics.len());
-        }
     }
 }

@@ -164,8 +164,10 @@ fn location(
         });
     }
     let source = checked.sources.iter().find(|(id, _)| *id == file)?.1;
-    let uri = match source.name.strip_prefix("<builtin>/") {
-        Some(file_name) => builtin::uri(file_name.strip_suffix(".ferry")?)?,
+    let builtin =
+        builtin::names().find(|n| ferry_compiler::adaptors::builtin_display(n) == source.name);
+    let uri = match builtin {
+        Some(name) => builtin::uri(name)?,
         None if Path::new(&source.name).is_absolute() => Uri::from_file_path(&source.name)?,
         None => return None,
     };

@@ -40,8 +40,8 @@ impl Snapshot {
 }
 
 fn compiler_name(uri: &Uri) -> String {
-    if let Some(name) = builtin::file_name(uri) {
-        return format!("<builtin>/{name}");
+    if let Some(name) = builtin::name(uri) {
+        return ferry_compiler::adaptors::builtin_display(name);
     }
     if uri.scheme().as_str().eq_ignore_ascii_case("file")
         && let Some(path) = uri.to_file_path()

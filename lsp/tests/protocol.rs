@@ -432,8 +432,7 @@ async fn complete(client: &mut TestClient, line: u32, character: u32) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completion_offers_keywords_snippets_and_names_in_scope() {
     let mut client = client(Options::default()).await;
-    let text =
-        "use dhis2\nconst LIMIT = 3\nfn f(a: Int) -> Int {\n  let b = a\n  \n}\nlet c = dhis2.\n";
+    let text = "use dhis2\nconst LIMIT = 3\nfn f(a: Int) -> Int {\n  let b = a\n  \n}\n";
     client.open(URI, 1, text).await;
 
     // In the fn body, at the start of a statement.
@@ -492,6 +491,13 @@ async fn completion_offers_keywords_snippets_and_names_in_scope() {
     );
 
     // After `dhis2.`: the built-in adaptor's members, with their docs.
+    client
+        .change(
+            URI,
+            2,
+            json!([{ "range": range(6, 0, 6, 0), "text": "let c = dhis2.\n" }]),
+        )
+        .await;
     let items = complete(&mut client, 6, 14).await;
     let op = items
         .as_array()
@@ -501,15 +507,14 @@ async fn completion_offers_keywords_snippets_and_names_in_scope() {
         .unwrap();
     assert_eq!(op["kind"], 2);
     assert_eq!(op["insertText"], "create_tracked_entity($1)");
-    assert!(
-        op["detail"]
-            .as_str()
-            .unwrap()
-            .starts_with("(te: TrackedEntity) ->")
+    assert_eq!(op["detail"], "(te: TrackedEntity) -> ObjectReport");
+    assert_eq!(
+        op["documentation"]["value"],
+        "Create one tracked entity, with its nested enrollments and events, and\nanswer the report on the tracked entity: `uid` is its UID."
     );
 
     // Top level of a job: declarations first.
-    let items = complete(&mut client, 7, 0).await;
+    let items = complete(&mut client, 6, 0).await;
     assert_eq!(
         labels(&items)[..9],
         [

@@ -19,6 +19,11 @@ mod stmt;
 pub mod ty;
 
 pub use assign::{Mismatch, is_date, is_datetime, is_url};
+
+/// The closest name to a misspelt one, if one is close enough to suggest.
+pub fn report_did_you_mean<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    report::did_you_mean(name, candidates.iter().copied())
+}
 pub use methods::{MethodSig, methods_of};
 pub use ty::{Field, FnTy, Lit, NamedType, ParamTy, Record, Ty, TypeId, TypeTable};
 

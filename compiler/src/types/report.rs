@@ -166,14 +166,63 @@ pub fn mismatch(
             ),
         )
         .with_label(format!("`{name}` may be absent in `{f}`")),
-        Mismatch::Field(name, inner) => {
-            let mut d = mismatch_inner(types, file, span, what, expected, found, inner);
-            d.message = format!("{} (in field `{name}`)", d.message);
-            d
-        }
-        Mismatch::Element(inner) => {
-            let mut d = mismatch_inner(types, file, span, what, expected, found, inner);
-            d.message = format!("{} (in its elements)", d.message);
+        Mismatch::Field(..) | Mismatch::Element(_) => {
+            // Follow the path down to what is wrong: `enrollments[…].note`.
+            let mut path = String::new();
+            let mut leaf = why;
+            loop {
+                match leaf {
+                    Mismatch::Field(name, inner) => {
+                        path.push('.');
+                        path.push_str(name);
+                        leaf = inner;
+                    }
+                    Mismatch::Element(inner) => {
+                        path.push_str("[…]");
+                        leaf = inner;
+                    }
+                    _ => break,
+                }
+            }
+            let path = path.trim_start_matches('.');
+            let (code, detail) = match leaf {
+                Mismatch::UnknownField(name) => (
+                    codes::UNKNOWN_FIELD,
+                    format!("`{path}` has a field `{name}` that the type does not have"),
+                ),
+                Mismatch::MissingFields(fields) => {
+                    let list = fields
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    (codes::MISSING_FIELDS, format!("`{path}` lacks {list}"))
+                }
+                Mismatch::MaybeNull | Mismatch::FieldMaybeAbsent(_) => (
+                    codes::MAYBE_NULL,
+                    format!("`{path}` may be null or missing"),
+                ),
+                Mismatch::Secret => (codes::SECRET_LEAK, format!("`{path}` is a Secret")),
+                Mismatch::NeedsAs => (
+                    codes::TYPE_MISMATCH,
+                    format!("`{path}` is `Json`: convert it with `as`"),
+                ),
+                Mismatch::OpenIntoClosed => (
+                    codes::TYPE_MISMATCH,
+                    format!("`{path}` may have other fields"),
+                ),
+                _ => (codes::TYPE_MISMATCH, format!("`{path}` has another type")),
+            };
+            let mut d = Diagnostic::error(
+                code,
+                file,
+                span,
+                format!("{what} expects `{e}`, but {detail}"),
+            )
+            .with_label(format!("this is `{f}`"));
+            if matches!(leaf, Mismatch::Secret) {
+                d = d.with_note(SECRET_NOTE);
+            }
             d
         }
         Mismatch::Plain => {
@@ -191,36 +240,6 @@ pub fn mismatch(
                 }
                 _ => d,
             }
-        }
-    }
-}
-
-fn mismatch_inner(
-    types: &TypeTable,
-    file: SourceId,
-    span: Span,
-    what: &str,
-    expected: &Ty,
-    found: &Ty,
-    inner: &Mismatch,
-) -> Diagnostic {
-    match inner {
-        Mismatch::Field(..) | Mismatch::Element(_) => {
-            mismatch(types, file, span, what, expected, found, inner)
-        }
-        Mismatch::Secret => mismatch(types, file, span, what, expected, found, inner),
-        _ => {
-            let (e, f) = (types.display(expected), types.display(found));
-            let mut d = mismatch(types, file, span, what, expected, found, inner);
-            if !matches!(
-                inner,
-                Mismatch::MissingFields(_)
-                    | Mismatch::UnknownField(_)
-                    | Mismatch::FieldMaybeAbsent(_)
-            ) {
-                d.message = format!("{what} expects `{e}`, found `{f}`");
-            }
-            d
         }
     }
 }

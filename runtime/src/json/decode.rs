@@ -487,7 +487,7 @@ mod tests {
     fn not_json_messages() {
         assert_eq!(
             err("{\n  \"a\": 1,\n  \"b\": 2 \"c\"\n}", &TypeDesc::Json),
-            "input is not JSON: expected ',' or '}' at line 3, column 11"
+            "input is not JSON: expected ',' or '}' at line 3, column 10"
         );
         assert_eq!(
             err("", &TypeDesc::Json),

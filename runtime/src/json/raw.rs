@@ -20,9 +20,9 @@ pub fn write_minified(text: &str, out: &mut Vec<u8>) {
             b'"' => {
                 i += 1;
                 // to the closing quote, stepping over escapes
-                loop {
+                while i < b.len() {
                     match memchr::memchr2(b'"', b'\\', &b[i..]) {
-                        Some(k) if b[i + k] == b'\\' => i += k + 2,
+                        Some(k) if b[i + k] == b'\\' => i = (i + k + 2).min(b.len()),
                         Some(k) => {
                             i += k + 1;
                             break;

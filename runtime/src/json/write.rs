@@ -2,9 +2,10 @@
 //! ([`write_json_pretty`]), and as interpolation inserts them ([`to_text`]).
 //!
 //! Floats print in the shortest text that reads back as the same number, with
-//! `.0` on whole numbers (`70.0`, `61.5`, `1e21`), by the same algorithm as
-//! serde_json (`zmij`, which prints what `ryu` prints, faster); non-finite floats,
-//! which JSON cannot hold, print as `null`. Strings are escaped as serde_json
+//! `.0` on whole numbers (`70.0`, `61.5`, `1e21`), by `ryu`: plain digits from
+//! 1e-5 to below 1e16 (`0.00001`, `1000000000000000.0`), an exponent outside
+//! (`1e16`, `1e21`, `1e-6`; serde_json's newer `zmij` writes `1e+21`). Non-finite floats, which JSON cannot hold, print as
+//! `null`. Strings are escaped as serde_json
 //! escapes them: `"`, `\` and control characters; everything else stays UTF-8.
 
 use crate::value::{Record, Value};
@@ -60,7 +61,7 @@ pub fn write_str(s: &str, out: &mut Vec<u8>) {
 /// A float as JSON: shortest round-trip text, `null` if not finite.
 pub fn write_float(f: f64, out: &mut Vec<u8>) {
     if f.is_finite() {
-        out.extend_from_slice(zmij::Buffer::new().format_finite(f).as_bytes());
+        out.extend_from_slice(ryu::Buffer::new().format_finite(f).as_bytes());
     } else {
         out.extend_from_slice(b"null");
     }
@@ -69,7 +70,7 @@ pub fn write_float(f: f64, out: &mut Vec<u8>) {
 /// A float as JSON text (`70.0`, `61.5`, `1e21`, `null`).
 pub fn float_text(f: f64) -> String {
     if f.is_finite() {
-        zmij::Buffer::new().format_finite(f).to_string()
+        ryu::Buffer::new().format_finite(f).to_string()
     } else {
         "null".to_string()
     }
@@ -237,7 +238,10 @@ mod tests {
         assert_eq!(json(&Value::Float(70.0)), "70.0");
         assert_eq!(json(&Value::Float(61.5)), "61.5");
         assert_eq!(json(&Value::Float(1e21)), "1e21");
-        assert_eq!(json(&Value::Float(1e20)), "100000000000000000000.0");
+        assert_eq!(json(&Value::Float(1e16)), "1e16");
+        assert_eq!(json(&Value::Float(1e15)), "1000000000000000.0");
+        assert_eq!(json(&Value::Float(1e-5)), "0.00001");
+        assert_eq!(json(&Value::Float(1.5e-7)), "1.5e-7");
         assert_eq!(json(&Value::Float(0.1 + 0.2)), "0.30000000000000004");
         assert_eq!(json(&Value::Float(-0.0)), "-0.0");
         assert_eq!(json(&Value::Float(5e-324)), "5e-324");

@@ -300,6 +300,12 @@ pub struct PgCluster {
 
 impl PgCluster {
     pub fn start() -> PgCluster {
+        PgCluster::start_with(false)
+    }
+
+    /// With `durable`, the server fsyncs its commits as in production (for the
+    /// benchmark); otherwise `fsync=off` for speed.
+    pub fn start_with(durable: bool) -> PgCluster {
         let bin = pg_bin().unwrap_or_else(|| {
             panic!(
                 "PostgreSQL's server programs (initdb, pg_ctl) are not installed under \
@@ -363,9 +369,14 @@ impl PgCluster {
                 "--no-sync",
             ],
         );
+        let sync = if durable {
+            "-c fsync=on -c synchronous_commit=on"
+        } else {
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        };
         let opts = format!(
             "-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sock} \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+             {sync} -c max_connections=200"
         );
         let log = dir.path().join("server.log").to_string_lossy().to_string();
         run(

@@ -1,0 +1,220 @@
+//! `--queue postgres://...`: several serve processes share one inbox in a real
+//! PostgreSQL server (a throwaway cluster per test, see `serve_support`). Each
+//! event runs exactly once; each schedule tick fires once across all processes;
+//! a run left by a killed process is taken over when its lease runs out.
+
+mod serve_support;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use serve_support::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_200_events_and_run_each_exactly_once() {
+    let pg = PgCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let recorder = Recorder::start().await;
+    let job = format!(
+        "name=reg;trigger=webhook:/reg;action=post:{}",
+        recorder.url("/sink")
+    );
+    let start = |n: usize| {
+        let state = dir.path().join(format!("state-{n}"));
+        Fixture::start(
+            dir.path(),
+            &args(&[
+                ("--state", state.to_str().unwrap()),
+                ("--queue", &pg.url),
+                ("--job", &job),
+                ("--workers", "3"),
+            ]),
+        )
+    };
+    let a = start(1);
+    let b = start(2);
+
+    let c = client();
+    let mut accepted = Vec::new();
+    for n in 0..200 {
+        let target = if n % 2 == 0 { &a } else { &b };
+        let resp = c
+            .post(target.url("/reg"))
+            .body(format!(r#"{{"n":{n}}}"#))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 202);
+        let v: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
+        accepted.push(v["event_id"].as_str().unwrap().to_string());
+    }
+    wait_for("200 succeeded runs", || async {
+        (runs(&a.base, "status=succeeded&limit=1000").await.len() == 200).then_some(())
+    })
+    .await;
+
+    let mut per_event: BTreeMap<String, usize> = BTreeMap::new();
+    for r in recorder.requests() {
+        *per_event
+            .entry(r.header("x-event-id").unwrap().to_string())
+            .or_default() += 1;
+    }
+    assert_eq!(per_event.len(), 200, "every event ran");
+    assert!(
+        per_event.values().all(|n| *n == 1),
+        "none ran twice: {per_event:?}"
+    );
+    accepted.sort();
+    assert_eq!(per_event.keys().cloned().collect::<Vec<_>>(), accepted);
+    // Either process sees the whole run log.
+    assert_eq!(runs(&b.base, "limit=1000").await.len(), 200);
+    let done_a = metric(
+        &metrics(&a.base).await,
+        "ferry_runs_total{job=\"reg\",outcome=\"succeeded\"}",
+    );
+    let done_b = metric(
+        &metrics(&b.base).await,
+        "ferry_runs_total{job=\"reg\",outcome=\"succeeded\"}",
+    );
+    assert_eq!(done_a + done_b, 200.0);
+    assert_eq!(pg.psql("SELECT count(*) FROM ferry_attempts"), "200");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_tick_fires_once_across_two_processes() {
+    let pg = PgCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let recorder = Recorder::start().await;
+    let clock = dir.path().join("clock");
+    std::fs::write(&clock, "2026-03-01T22:30:00Z").unwrap();
+    let job = format!(
+        "name=nightly;trigger=cron:0 2 * * *;tz=Africa/Nairobi;action=post:{}",
+        recorder.url("/sink")
+    );
+    let start = |n: usize| {
+        let state = dir.path().join(format!("state-{n}"));
+        Fixture::start(
+            dir.path(),
+            &args(&[
+                ("--state", state.to_str().unwrap()),
+                ("--queue", &pg.url),
+                ("--job", &job),
+                ("--clock-file", clock.to_str().unwrap()),
+            ]),
+        )
+    };
+    let a = start(1);
+    let b = start(2);
+    // Both schedules are up (each has read the schedule's state).
+    wait_for("both schedules to start", || async {
+        let n: usize = pg
+            .psql("SELECT count(*) FROM ferry_ticks WHERE outcome = 'start'")
+            .parse()
+            .unwrap_or(0);
+        (n >= 1).then_some(())
+    })
+    .await;
+
+    for (night, tick) in [
+        ("2026-03-01T23:00:05Z", "2026-03-01T23:00:00Z"),
+        ("2026-03-02T23:00:05Z", "2026-03-02T23:00:00Z"),
+    ] {
+        std::fs::write(&clock, night).unwrap();
+        // Wait until both processes have handled the tick: one fired it, the
+        // other found it taken.
+        wait_for("both processes to handle the tick", || async {
+            let (ma, mb) = (metrics(&a.base).await, metrics(&b.base).await);
+            let seen = |m: &str, outcome: &str| {
+                metric(
+                    m,
+                    &format!("ferry_schedule_ticks_total{{job=\"nightly\",outcome=\"{outcome}\"}}"),
+                )
+            };
+            let fired = seen(&ma, "fired") + seen(&mb, "fired");
+            let taken = seen(&ma, "taken") + seen(&mb, "taken");
+            let n = if night.starts_with("2026-03-01") {
+                1.0
+            } else {
+                2.0
+            };
+            (fired + taken >= 2.0 * n).then_some(())
+        })
+        .await;
+        let fired = pg.psql(&format!(
+            "SELECT count(*) FROM ferry_ticks WHERE outcome = 'fired' AND tick_at = {}",
+            tick.parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap()
+                .timestamp_millis()
+        ));
+        assert_eq!(fired, "1", "the tick at {tick} fired once");
+    }
+    wait_for("two succeeded runs", || async {
+        (runs(&a.base, "status=succeeded").await.len() == 2).then_some(())
+    })
+    .await;
+    let fired_at: Vec<String> = recorder
+        .requests()
+        .iter()
+        .map(|r| r.header("x-fired-at").unwrap().to_string())
+        .collect();
+    assert_eq!(fired_at, ["2026-03-01T23:00:00Z", "2026-03-02T23:00:00Z"]);
+    let (ma, mb) = (metrics(&a.base).await, metrics(&b.base).await);
+    let fired = metric(
+        &ma,
+        "ferry_schedule_ticks_total{job=\"nightly\",outcome=\"fired\"}",
+    ) + metric(
+        &mb,
+        "ferry_schedule_ticks_total{job=\"nightly\",outcome=\"fired\"}",
+    );
+    assert_eq!(fired, 2.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_of_a_killed_process_is_taken_over_after_its_lease() {
+    let pg = PgCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let recorder = Recorder::start().await;
+    let gate = dir.path().join("go");
+    let job = format!(
+        "name=reg;trigger=webhook:/reg;block={};action=post:{}",
+        gate.display(),
+        recorder.url("/sink")
+    );
+    let start = |n: usize| {
+        let state = dir.path().join(format!("state-{n}"));
+        Fixture::start(
+            dir.path(),
+            &args(&[
+                ("--state", state.to_str().unwrap()),
+                ("--queue", &pg.url),
+                ("--job", &job),
+                ("--lease-ms", "3000"),
+            ]),
+        )
+    };
+    let mut a = start(1);
+    let resp = client()
+        .post(a.url("/reg"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 202);
+    wait_run(&a.base, "", "the run to start in A", |r| {
+        r["status"] == "running"
+    })
+    .await;
+    a.kill9();
+
+    // B starts while A's lease still holds; it takes the run once the lease is over.
+    let b = start(2);
+    std::fs::write(&gate, "").unwrap();
+    let run = wait_run(&b.base, "", "B to run it", |r| r["status"] == "succeeded").await;
+    assert_eq!(run["attempts"], 2);
+    assert_eq!(recorder.count(), 1);
+    assert!(
+        b.logs().contains("stopped renewing their lease"),
+        "{}",
+        b.logs()
+    );
+}
