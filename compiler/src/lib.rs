@@ -9,12 +9,13 @@ pub mod codes;
 pub mod diagnostics;
 pub mod docs;
 pub mod fmt;
+pub mod ir;
 pub mod source;
 pub mod syntax;
 pub mod types;
 
 use diagnostics::Diagnostic;
-use source::SourceMap;
+use source::{SourceId, SourceMap};
 use std::path::Path;
 use syntax::ast::ItemKind;
 
@@ -106,7 +107,20 @@ pub fn analyze(name: &str, text: &str, search: &adaptors::Search) -> Analysis {
         }
     }
     let checked = types::check(&files, &search.available());
-    diagnostics.extend(checked.diagnostics.iter().cloned());
+    // Warnings about a file that does not parse are noise: its broken parts
+    // leave names unused and code unreachable.
+    let broken: Vec<SourceId> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.file)
+        .collect();
+    diagnostics.extend(
+        checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() || !broken.contains(&d.file))
+            .cloned(),
+    );
     diagnostics::sort(&mut diagnostics);
     diagnostics.dedup();
     Analysis {

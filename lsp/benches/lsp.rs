@@ -126,9 +126,13 @@ async fn bench() {
     for n in 0..per_kind {
         for (kind, found) in offsets.iter_mut().enumerate() {
             let offset = found[n * found.len() / per_kind];
-            let params = json!({ "textDocument": { "uri": URI }, "position": position(&src, offset) });
+            let params =
+                json!({ "textDocument": { "uri": URI }, "position": position(&src, offset) });
             let start = Instant::now();
-            let result = client.request("textDocument/completion", params).await.unwrap();
+            let result = client
+                .request("textDocument/completion", params)
+                .await
+                .unwrap();
             completions[kind].push(start.elapsed());
             items[kind] = result.as_array().map_or(0, Vec::len);
         }

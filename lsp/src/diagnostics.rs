@@ -46,7 +46,17 @@ pub async fn publish(state: Arc<State>, uri: Uri, version: i32, delay: Duration)
         }
     };
     let session = state.session();
-    let diagnostics = to_lsp(&snapshot, &checked, &session);
+    let converted = state
+        .runner
+        .run("diagnostics", move || to_lsp(&snapshot, &checked, &session))
+        .await;
+    let diagnostics = match converted {
+        Ok(diagnostics) => diagnostics,
+        Err(failure) => {
+            state.log_failure(&failure).await;
+            return;
+        }
+    };
     let mut published = state.published.lock().await;
     if state.documents.version(&uri) != Some(version)
         || published.get(&uri).is_some_and(|&last| last >= version)

@@ -7,10 +7,11 @@
 //! concurrently), so edits apply in order; everything else reads a snapshot and
 //! never blocks an edit.
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, panic_message};
 use crate::builtin;
 use crate::positions::{Encoding, Text};
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
@@ -62,6 +63,8 @@ pub struct Documents {
 #[derive(Debug, PartialEq)]
 pub enum ChangeError {
     NotOpen,
+    /// A bug: applying the changes panicked. The document keeps its last text.
+    Failed(String),
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -90,13 +93,17 @@ impl Documents {
     ) -> Result<Arc<Snapshot>, ChangeError> {
         let mut open = lock(&self.open);
         let current = open.get(uri).ok_or(ChangeError::NotOpen)?;
-        let mut text = current.text.clone();
-        for change in changes {
-            text = match change.range {
-                Some(range) => text.edit(range, &change.text, encoding),
-                None => Text::new(change.text),
-            };
-        }
+        let edited = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut text = current.text.clone();
+            for change in changes {
+                text = match change.range {
+                    Some(range) => text.edit(range, &change.text, encoding),
+                    None => Text::new(change.text),
+                };
+            }
+            text
+        }));
+        let text = edited.map_err(|payload| ChangeError::Failed(panic_message(payload)))?;
         let snapshot = Arc::new(Snapshot::new(uri.clone(), version, text));
         open.insert(uri.clone(), snapshot.clone());
         Ok(snapshot)
@@ -190,5 +197,42 @@ mod tests {
         assert!(snapshot.text.as_str().contains("adaptor dhis2"));
         assert!(docs.get(&uri("ferry-builtin:///nope.ferry")).is_none());
         assert_eq!(docs.version(&uri("ferry-builtin:///dhis2.ferry")), None);
+    }
+
+    /// Random edits at random positions (past line ends, past the last line, inside
+    /// surrogate pairs and `\r\n`) never panic and keep the line table right.
+    #[test]
+    fn random_edits_never_panic() {
+        let docs = Documents::default();
+        let u = uri("file:///tmp/random.ferry");
+        docs.open(u.clone(), 0, "let a = \"ü😀\"\r\nlog a\r\n".into());
+        let pieces = ["x", "😀", "\r\n", "\n", "\r", "ß", "", "{ \"é\" }\r\n"];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as u32
+        };
+        for version in 1..2000 {
+            let start = Position::new(next(6), next(12));
+            let end = Position::new(start.line + next(2), next(12));
+            let text = pieces[next(pieces.len() as u64) as usize];
+            let encoding = [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32][next(3) as usize];
+            let snapshot = docs
+                .change(
+                    &u,
+                    version,
+                    vec![TextDocumentContentChangeEvent {
+                        range: Some(Range { start, end }),
+                        range_length: None,
+                        text: text.into(),
+                    }],
+                    encoding,
+                )
+                .unwrap();
+            let fresh = Text::new(snapshot.text.as_str().to_string());
+            assert_eq!(snapshot.text.line_count(), fresh.line_count());
+        }
     }
 }

@@ -247,6 +247,16 @@ impl LanguageServer for Backend {
             Ok(snapshot) => {
                 self.publish_later(snapshot.uri.clone(), snapshot.version, session.debounce)
             }
+            Err(ChangeError::Failed(message)) => {
+                let message = format!(
+                    "internal error in didChange: {message}; reopen {} to resynchronize it",
+                    doc.uri.as_str()
+                );
+                self.state
+                    .client
+                    .log_message(MessageType::ERROR, message)
+                    .await;
+            }
             Err(ChangeError::NotOpen) => {
                 let message = format!(
                     "didChange for a document that is not open: {}",

@@ -168,7 +168,7 @@ async fn incremental_edits_diagnostics_and_quick_fix() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn debounced_diagnostics_are_never_stale() {
     let mut client = client(Options {
-        debounce: Duration::from_millis(100),
+        debounce: Duration::from_millis(400),
         ..Options::default()
     })
     .await;
@@ -181,7 +181,7 @@ async fn debounced_diagnostics_are_never_stale() {
         client.diagnostics(URI).await,
         json!({ "uri": URI, "version": 4, "diagnostics": [] })
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(
         client.take("textDocument/publishDiagnostics"),
         Vec::<Value>::new()
@@ -195,7 +195,7 @@ async fn debounced_diagnostics_are_never_stale() {
     let published = client.diagnostics(URI).await;
     assert_eq!(published["version"], 5);
     assert_eq!(published["diagnostics"][0]["code"], "E0006");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(
         client.take("textDocument/publishDiagnostics"),
         Vec::<Value>::new()
@@ -233,7 +233,9 @@ async fn formatting_edits_only_the_changed_lines() {
     assert_eq!(edits, Ok(Value::Null));
     let log = client
         .notification_where("window/logMessage", |p| {
-            p["message"] != "ferry lsp 0.1.0 ready"
+            p["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("not formatting"))
         })
         .await;
     assert_eq!(

@@ -9,14 +9,19 @@
 //! cargo bench -p ferry-runtime --bench json -- /tmp/forms.json     # the same
 //! ```
 //!
+//! `decode(&[u8])` copies its input into the buffer the values share (and checks
+//! it is UTF-8); `decode_vec(Vec<u8>)` takes a buffer the caller owns, as a job
+//! does with its `--input` file or a response body, and copies nothing.
+//!
 //! `FERRY_BENCH_RUNS` (default 5) sets how many times each case runs; the table
-//! shows the fastest run and the median.
+//! shows the fastest run and the median. `FERRY_BENCH_ONLY=typed|decode|decode_vec`
+//! runs one case alone (under `perf record`, say).
 
 use std::borrow::Cow;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use ferry_runtime::json::{FieldDesc, TypeDesc, decode, decode_owned, write_json};
+use ferry_runtime::json::{FieldDesc, TypeDesc, decode, decode_vec, write_json};
 use ferry_runtime::value::Value;
 use serde::Deserialize;
 
@@ -162,6 +167,36 @@ fn main() {
     let desc = registrations();
     let mb = bytes.len() as f64 / 1e6;
 
+    // FERRY_BENCH_ONLY=decode_vec (or typed): run one case alone, for a profiler.
+    if let Ok(case) = std::env::var("FERRY_BENCH_ONLY") {
+        let (best, median) = match case.as_str() {
+            "typed" => time(runs, || {
+                serde_json::from_slice::<Vec<Registration>>(&bytes).expect("typed")
+            }),
+            "decode" => time(runs, || decode(&bytes, &desc).expect("decode")),
+            _ => {
+                let mut timings: Vec<Duration> = (0..runs)
+                    .map(|_| {
+                        let input = bytes.clone();
+                        let start = Instant::now();
+                        let out = decode_vec(input, &desc).expect("decode_vec");
+                        let elapsed = start.elapsed();
+                        drop(black_box(out));
+                        elapsed
+                    })
+                    .collect();
+                timings.sort();
+                (timings[0], timings[timings.len() / 2])
+            }
+        };
+        println!(
+            "{case}: best {:.1} ms, median {:.1} ms",
+            ms(best),
+            ms(median)
+        );
+        return;
+    }
+
     // Check once that every decoder reads the same forms.
     let ours = decode(&bytes, &desc).unwrap_or_else(|e| panic!("{path}: {e}"));
     let typed: Vec<Registration> = serde_json::from_slice(&bytes).expect("typed serde decode");
@@ -199,7 +234,6 @@ fn main() {
          {runs} runs each"
     );
 
-    let text = String::from_utf8(bytes.clone()).expect("UTF-8");
     let typed = time(runs, || {
         serde_json::from_slice::<Vec<Registration>>(&bytes).expect("typed")
     });
@@ -210,9 +244,9 @@ fn main() {
     let ferry_owned = {
         let mut timings = Vec::new();
         for _ in 0..runs {
-            let input = text.clone();
+            let input = bytes.clone();
             let start = Instant::now();
-            let out = decode_owned(input, &desc).expect("decode_owned");
+            let out = decode_vec(input, &desc).expect("decode_vec");
             timings.push(start.elapsed());
             drop(black_box(out));
         }
@@ -262,7 +296,7 @@ fn main() {
     );
     row("ferry decode(&[u8], [Registration])", ferry, Some(base));
     row(
-        "ferry decode_owned(String, [Registration])",
+        "ferry decode_vec(Vec<u8>, [Registration])",
         ferry_owned,
         Some(base),
     );

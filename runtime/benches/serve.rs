@@ -10,7 +10,6 @@
 //! change the load. Without PostgreSQL installed, its rows are left out.
 
 #[path = "../tests/serve_support/mod.rs"]
-#[allow(dead_code)]
 mod serve_support;
 
 use std::collections::HashMap;

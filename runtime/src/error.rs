@@ -212,6 +212,47 @@ mod tests {
     }
 
     #[test]
+    fn from_http_errors() {
+        let status = |body: &str| HttpError::Status {
+            adaptor: "dhis2".into(),
+            status: 409,
+            method: crate::http::Method::Post,
+            url: "https://dhis2.example.org/api/tracker".into(),
+            message: "conflict".into(),
+            body_excerpt: body.into(),
+            attempts: 1,
+            idempotent: false,
+        };
+        let e = RuntimeError::from_http(&status(r#"{"status":"ERROR"}"#));
+        assert_eq!(e.kind, ErrorKind::Http);
+        assert_eq!(e.status, Some(409));
+        assert_eq!(
+            to_json_string(e.body.as_ref().unwrap()),
+            r#"{"status":"ERROR"}"#
+        );
+        assert!(
+            e.message
+                .starts_with("dhis2: POST https://dhis2.example.org/api/tracker answered 409"),
+            "{}",
+            e.message
+        );
+        let text = RuntimeError::from_http(&status("<html>"));
+        assert_eq!(text.body, Some(Value::from("<html>")));
+        assert_eq!(RuntimeError::from_http(&status("")).body, None);
+        let timeout = HttpError::Timeout {
+            adaptor: "x".into(),
+            method: crate::http::Method::Get,
+            url: "https://x.org".into(),
+            after: std::time::Duration::from_secs(30),
+            attempts: 3,
+            idempotent: true,
+        };
+        let e = RuntimeError::from_http(&timeout);
+        assert_eq!((e.status, e.body.is_none()), (None, true));
+        assert_eq!(e.message, timeout.to_string());
+    }
+
+    #[test]
     fn redaction() {
         let redactor = Redactor::new();
         redactor.add("hunter22");

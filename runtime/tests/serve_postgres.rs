@@ -105,13 +105,11 @@ async fn one_tick_fires_once_across_two_processes() {
     };
     let a = start(1);
     let b = start(2);
-    // Both schedules are up (each has read the schedule's state).
-    wait_for("both schedules to start", || async {
-        let n: usize = pg
-            .psql("SELECT count(*) FROM ferry_ticks WHERE outcome = 'start'")
-            .parse()
-            .unwrap_or(0);
-        (n >= 1).then_some(())
+    // Both schedules are up: each has read the schedule's state and waits.
+    wait_for("both schedules to wait for a tick", || async {
+        (a.logs().contains("waiting for the next tick")
+            && b.logs().contains("waiting for the next tick"))
+        .then_some(())
     })
     .await;
 

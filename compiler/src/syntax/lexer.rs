@@ -313,7 +313,12 @@ impl<'src> Lexer<'src> {
         let Some(&(last, _)) = self.tokens.last() else {
             return;
         };
-        if last.continues_line() {
+        // `x.` at the end of a line goes on to a field name on the next, unless
+        // that line starts a statement: then the `.` was left unfinished.
+        let unfinished_member = matches!(last, Token::Dot | Token::QuestionDot)
+            && (starts_statement(&self.src[self.pos..])
+                || starts_declaration(&self.src[self.pos..]));
+        if last.continues_line() && !unfinished_member {
             return;
         }
         let rest = &self.bytes[self.pos..];

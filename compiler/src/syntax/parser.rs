@@ -170,6 +170,16 @@ fn balanced<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>()
     })
 }
 
+/// What ends a statement or item: line breaks or `;`, or (left in place) the
+/// closer of what holds it. Anything else after a complete statement is one
+/// error, skipped to the end of the line.
+fn terminator<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>(
+    closer: impl Parser<'t, I, (), E> + Clone,
+) -> impl Parser<'t, I, (), E> + Clone {
+    let end = stmt_sep().or(closer.rewind());
+    end.clone().recover_with(skip_until(balanced(), end, || ()))
+}
+
 /// Where a statement or item ends; recovery skips up to here.
 fn stmt_end<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>()
 -> impl Parser<'t, I, (), E> + Clone {
@@ -1038,8 +1048,8 @@ fn grammar<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>() -> Grammar<
             .or_not()
             .ignore_then(
                 recovering_stmt
-                    .separated_by(stmt_sep())
-                    .allow_trailing()
+                    .then_ignore(terminator(just(Token::RBrace).ignored()))
+                    .repeated()
                     .collect::<Vec<_>>(),
             )
             .delimited_by(just(Token::LBrace), just(Token::RBrace))
@@ -1322,8 +1332,8 @@ fn file_parser<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>()
         .or_not()
         .ignore_then(header.or_not())
         .then(
-            item.separated_by(stmt_sep())
-                .allow_trailing()
+            item.then_ignore(terminator(end()))
+                .repeated()
                 .collect::<Vec<_>>(),
         )
         .then_ignore(end())

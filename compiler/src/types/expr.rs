@@ -1094,6 +1094,10 @@ impl<'a> Checker<'a> {
             ));
         }
         self.ctx.scopes.push(FrameKind::Lambda, body.span.end);
+        // A lambda is not inside the function or loop around it: `return`,
+        // `break` and `continue` do not reach through it.
+        let saved_returns = std::mem::take(&mut self.ctx.returns);
+        let saved_loops = std::mem::replace(&mut self.ctx.loops, 0);
         let mut param_tys = Vec::new();
         for (i, p) in params.iter().enumerate() {
             let from_expected = expected_fn
@@ -1131,6 +1135,8 @@ impl<'a> Checker<'a> {
         if let Some(r) = &ret_expected {
             self.expect_type(body.span, &ret, r, "the lambda's result");
         }
+        self.ctx.returns = saved_returns;
+        self.ctx.loops = saved_loops;
         self.ctx.scopes.pop();
         Ty::func(param_tys, ret)
     }

@@ -542,7 +542,10 @@ impl<'a> Checker<'a> {
             .push(FrameKind::Function, decl.body.span.end);
         for (param, p) in decl.params.iter().zip(&sig.params) {
             if let Some(default) = &param.default {
+                // Defaults are constants: they are computed where the call is.
+                self.ctx.in_const = true;
                 let ty = self.expr(default, Some(&p.ty));
+                self.ctx.in_const = false;
                 self.expect_type(
                     default.span,
                     &ty,
@@ -869,7 +872,10 @@ impl<'a> Checker<'a> {
         self.ctx.scopes.push(FrameKind::Function, u32::MAX);
         for (param, p) in op.params.iter().zip(&sig.params) {
             if let Some(default) = &param.default {
+                // Defaults are constants: they are computed where the call is.
+                self.ctx.in_const = true;
                 let ty = self.expr(default, Some(&p.ty));
+                self.ctx.in_const = false;
                 self.expect_type(
                     default.span,
                     &ty,

@@ -11,7 +11,7 @@ mod assign;
 mod call;
 mod expr;
 mod items;
-mod methods;
+pub mod methods;
 mod report;
 mod resolve;
 mod scope;

@@ -33,6 +33,19 @@ pub fn decode(input: &[u8], desc: &TypeDesc) -> Result<Value, DecodeError> {
     decode_source(&Rc::new(text.to_owned()), desc)
 }
 
+/// [`decode`] of bytes the caller owns (a file just read, a response body): they
+/// are checked to be UTF-8 in place and kept as the values' buffer, with no copy.
+/// Prefer it to [`decode`], which must copy its input.
+pub fn decode_vec(input: Vec<u8>, desc: &TypeDesc) -> Result<Value, DecodeError> {
+    match String::from_utf8(input) {
+        Ok(text) => decode_owned(text, desc),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            Err(not_utf8(e.as_bytes(), at))
+        }
+    }
+}
+
 /// [`decode`] of text the caller owns: the values borrow from it, with no copy.
 pub fn decode_owned(input: String, desc: &TypeDesc) -> Result<Value, DecodeError> {
     decode_source(&Rc::new(input), desc)
@@ -164,16 +177,18 @@ impl<'s> Ctx<'s> {
             parts.push(Part::Text(String::from_utf8(text).unwrap_or_default()));
             return;
         };
-        if parts.len() > base {
-            if let Some(Part::Range(_, last_end)) = parts.last_mut() {
-                let gap = self.src.as_bytes().get(*last_end..start).unwrap_or(b"x");
-                if gap
-                    .iter()
-                    .all(|b| matches!(b, b',' | b' ' | b'\n' | b'\r' | b'\t'))
-                {
-                    *last_end = end;
-                    return;
-                }
+        // Adjacent to the previous member of the same record (only a comma and
+        // whitespace between them): extend that run.
+        if parts.len() > base
+            && let Some(Part::Range(_, last_end)) = parts.last_mut()
+        {
+            let gap = self.src.as_bytes().get(*last_end..start).unwrap_or(b"x");
+            if gap
+                .iter()
+                .all(|b| matches!(b, b',' | b' ' | b'\n' | b'\r' | b'\t'))
+            {
+                *last_end = end;
+                return;
             }
         }
         parts.push(Part::Range(start, end));

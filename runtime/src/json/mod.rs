@@ -22,8 +22,9 @@ mod serde_bridge;
 mod write;
 
 pub use convert::convert;
-pub use decode::{decode, decode_owned, decode_source};
+pub use decode::{decode, decode_owned, decode_source, decode_vec};
 pub use desc::{FieldDesc, TypeDesc};
+pub(crate) use error::excerpt_str;
 pub use error::{DecodeError, DecodeErrorKind};
 pub use raw::{find_member, parse_members, write_minified};
 pub use serde_bridge::to_serde;

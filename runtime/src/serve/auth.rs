@@ -145,7 +145,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 
 /// Lower- or upper-case hex to bytes.
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || text.is_empty() {
+    if !text.len().is_multiple_of(2) || text.is_empty() {
         return None;
     }
     let digit = |c: u8| -> Option<u8> {

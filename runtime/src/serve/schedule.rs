@@ -28,7 +28,7 @@ use super::{Shared, new_event_id, rfc3339};
 /// When a job fires.
 #[derive(Clone, Debug)]
 pub(crate) enum Schedule {
-    Cron { cron: Cron, tz: chrono_tz::Tz },
+    Cron { cron: Box<Cron>, tz: chrono_tz::Tz },
     Every(i64),
 }
 
@@ -51,7 +51,10 @@ impl Schedule {
                         )
                     })?,
                 };
-                Ok(Some(Schedule::Cron { cron, tz }))
+                Ok(Some(Schedule::Cron {
+                    cron: Box::new(cron),
+                    tz,
+                }))
             }
             Trigger::Every(d) => {
                 if *d < Duration::from_secs(1) {
@@ -137,6 +140,7 @@ async fn fire_forever(shared: &Arc<Shared>, job: &str, schedule: &Schedule) {
             tracing::warn!(job, "the schedule has no further ticks");
             return;
         };
+        tracing::info!(job, next = %rfc3339(next.timestamp_millis()), "waiting for the next tick");
         shared.clock.sleep_until(next).await;
         // If the clock jumped past several ticks, fire the latest of them only.
         let tick = schedule

@@ -22,23 +22,36 @@ use super::job::{RunResult, Trigger, TriggerContext};
 use super::store::{Claimed, Finished, RunStatus};
 use super::{Shared, rfc3339};
 
-/// Takes and runs due runs until serve stops.
+/// Takes and runs due runs until serve stops. A run's result and the claim of
+/// the next run go to the store together (one commit on SQLite).
 pub(crate) async fn run(shared: Arc<Shared>) {
     let mut stopping = shared.stopping.subscribe();
     let mut failures = 0u32;
+    let mut next: Option<Claimed> = None;
     loop {
         if *stopping.borrow() {
+            if let Some(c) = next.take() {
+                // Claimed with the last result, never started: back it goes.
+                let _ = shared.store.release(c.run_id, &shared.owner).await;
+            }
             return;
         }
-        let now = shared.clock.now().timestamp_millis();
-        match shared
-            .store
-            .claim(&shared.job_names, &shared.owner, now)
-            .await
-        {
+        let claimed = match next.take() {
+            Some(c) => Ok(Some(c)),
+            None => {
+                let now = shared.clock.now().timestamp_millis();
+                shared
+                    .store
+                    .claim(&shared.job_names, &shared.owner, now)
+                    .await
+            }
+        };
+        match claimed {
             Ok(Some(claimed)) => {
                 failures = 0;
-                execute(&shared, claimed).await;
+                if let Some(finished) = execute(&shared, &claimed).await {
+                    next = persist(&shared, &claimed, finished).await;
+                }
             }
             Ok(None) => {
                 tokio::select! {
@@ -61,12 +74,13 @@ pub(crate) async fn run(shared: Arc<Shared>) {
     }
 }
 
-/// Runs one claimed run to its end (or returns it to the queue on shutdown).
-async fn execute(shared: &Arc<Shared>, c: Claimed) {
+/// Runs one claimed run to its end and says how it ended; `None` if it went back
+/// to the queue (shutdown).
+async fn execute(shared: &Arc<Shared>, c: &Claimed) -> Option<Finished> {
     let Some(job) = shared.jobs.get(&c.job).cloned() else {
         // Claims are filtered by this process's jobs: cannot happen.
         let _ = shared.store.release(c.run_id, &shared.owner).await;
-        return;
+        return None;
     };
     let scheduled = matches!(job.trigger(), Trigger::Cron { .. } | Trigger::Every(_));
     let context = TriggerContext {
@@ -139,18 +153,18 @@ async fn execute(shared: &Arc<Shared>, c: Claimed) {
                                 "shutting down: cannot return the unfinished run to the queue; \
                                  it runs again when its lease expires or serve restarts"),
                         }
-                        return;
+                        return None;
                     }
                 }
             }
         }
     };
     let seconds = began.elapsed().as_secs_f64();
-    record(shared, &c, result, seconds).await;
+    Some(record(shared, c, result, seconds))
 }
 
-/// Stores how the attempt ended, logs it, counts it.
-async fn record(shared: &Arc<Shared>, c: &Claimed, result: RunResult, seconds: f64) {
+/// How the attempt ended, as stored; logs it and counts it.
+fn record(shared: &Arc<Shared>, c: &Claimed, result: RunResult, seconds: f64) -> Finished {
     let redactor = &shared.redactor;
     let finished_at = shared.clock.now().timestamp_millis();
     let max = shared.retry.max_attempts();
@@ -227,21 +241,40 @@ async fn record(shared: &Arc<Shared>, c: &Claimed, result: RunResult, seconds: f
             attempt = c.attempt, exit_code = result.exit_code, duration_ms, status = "dead",
             error = error.as_deref().unwrap_or(""), "run failed for good (dead letter)"),
     }
-    // The result must not be lost: a run left `running` would run again.
+    finished
+}
+
+/// Stores an attempt's end, and claims the next due run with it unless serve is
+/// stopping. The result must not be lost (a run left `running` would run
+/// again): a failed write is tried again for a while.
+async fn persist(shared: &Arc<Shared>, c: &Claimed, finished: Finished) -> Option<Claimed> {
+    let retry = finished.status == RunStatus::Failed;
     let mut wait = Duration::from_millis(200);
     for attempt in 1..=20 {
-        match shared.store.finish(finished.clone(), &shared.owner).await {
-            Ok(true) => {
-                if status == RunStatus::Failed {
+        let outcome = if *shared.stopping.borrow() {
+            shared
+                .store
+                .finish(finished.clone(), &shared.owner)
+                .await
+                .map(|kept| (kept, None))
+        } else {
+            let now = shared.clock.now().timestamp_millis();
+            shared
+                .store
+                .finish_and_claim(finished.clone(), &shared.owner, &shared.job_names, now)
+                .await
+        };
+        match outcome {
+            Ok((kept, next)) => {
+                if !kept {
+                    tracing::error!(job = %c.job, event_id = %c.event_id,
+                        "the run's lease expired while it ran and another process took it over: \
+                         this result is not recorded (raise the lease if runs stall for long)");
+                }
+                if retry {
                     shared.wake.notify_one();
                 }
-                return;
-            }
-            Ok(false) => {
-                tracing::error!(job = %c.job, event_id = %c.event_id,
-                    "the run's lease expired while it ran and another process took it over: \
-                     this result is not recorded (raise the lease if runs stall for long)");
-                return;
+                return next;
             }
             Err(e) => {
                 tracing::error!(job = %c.job, event_id = %c.event_id, attempt, error = %e,
@@ -253,6 +286,7 @@ async fn record(shared: &Arc<Shared>, c: &Claimed, result: RunResult, seconds: f
     }
     tracing::error!(job = %c.job, event_id = %c.event_id,
         "gave up recording the run's result: it will run again after a restart");
+    None
 }
 
 fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {

@@ -384,7 +384,7 @@ mod tests {
         let l2 = Value::list(vec![Value::Int(1), Value::Int(0)]);
         assert_eq!(total_cmp(&l1, &l2), Less);
         assert_eq!(total_cmp(&obj(&[]), &obj(&[("a", Value::Null)])), Equal);
-        let mut values = vec![
+        let mut values = [
             Value::from("b"),
             nan.clone(),
             Value::Int(2),

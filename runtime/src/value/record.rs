@@ -20,6 +20,8 @@ pub struct Shape {
     /// Whether the type is open (`{ a: T, .. }`): records of it keep the members
     /// the type does not name, in [`Record::extra`].
     pub open: bool,
+    /// The field names as plain `&str`s, for [`Shape::slot`]'s scan.
+    names: Box<[&'static str]>,
     /// `"name":` for each field, escaped once for the JSON writer.
     keys_json: Box<[Box<str>]>,
     /// Field name -> slot, for shapes with many fields.
@@ -41,20 +43,24 @@ impl Shape {
                 String::from_utf8(key).unwrap_or_default().into_boxed_str()
             })
             .collect();
+        let names: Box<[&'static str]> = fields
+            .iter()
+            .map(|f| {
+                f.as_static()
+                    .unwrap_or_else(|| Box::leak(f.as_str().into()))
+            })
+            .collect();
         let index = (fields.len() >= INDEX_MIN).then(|| {
             let mut index = HashMap::with_capacity(fields.len());
-            for (i, f) in fields.iter().enumerate().rev() {
-                let name: &'static str = match f.as_static() {
-                    Some(s) => s,
-                    None => Box::leak(f.as_str().into()),
-                };
-                index.insert(name, i);
+            for (i, name) in names.iter().enumerate().rev() {
+                index.insert(*name, i);
             }
             index
         });
         Box::leak(Box::new(Shape {
             fields,
             open,
+            names,
             keys_json,
             index,
         }))
@@ -79,7 +85,7 @@ impl Shape {
     pub fn slot(&self, name: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(name).copied(),
-            None => self.fields.iter().position(|f| f.as_str() == name),
+            None => self.names.iter().position(|f| *f == name),
         }
     }
 

@@ -245,6 +245,26 @@ impl Store {
         }
     }
 
+    /// [`Store::finish`], then [`Store::claim`] (in one commit on SQLite).
+    pub(crate) async fn finish_and_claim(
+        &self,
+        f: Finished,
+        owner: &str,
+        jobs: &[String],
+        now: i64,
+    ) -> Result<(bool, Option<Claimed>), StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.finish_and_claim(f, owner.to_string(), jobs.to_vec(), now)
+                    .await
+            }
+            Store::Postgres(s) => {
+                let kept = s.finish(f, owner).await?;
+                Ok((kept, s.claim(jobs, owner, now).await?))
+            }
+        }
+    }
+
     /// Puts an unfinished attempt back in the queue (graceful shutdown): the
     /// attempt does not count.
     pub(crate) async fn release(&self, run_id: i64, owner: &str) -> Result<(), StoreError> {

@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS ferry_runs (
 );
 CREATE INDEX IF NOT EXISTS ferry_runs_due ON ferry_runs (due_at, id) WHERE status IN ('queued', 'failed');
 CREATE INDEX IF NOT EXISTS ferry_runs_job ON ferry_runs (job, status, id);
+CREATE INDEX IF NOT EXISTS ferry_runs_success ON ferry_runs (job, started_at) WHERE status = 'succeeded';
 CREATE INDEX IF NOT EXISTS ferry_runs_lease ON ferry_runs (lease_until) WHERE status = 'running';
 CREATE TABLE IF NOT EXISTS ferry_attempts (
   run_id BIGINT NOT NULL,

@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_due ON runs (due_at, id) WHERE status IN ('queued', 'failed');
 CREATE INDEX IF NOT EXISTS runs_job ON runs (job, status, id);
+CREATE INDEX IF NOT EXISTS runs_success ON runs (job, started_at) WHERE status = 'succeeded';
 CREATE TABLE IF NOT EXISTS attempts (
   run_id INTEGER NOT NULL,
   attempt INTEGER NOT NULL,
@@ -242,96 +243,25 @@ impl SqliteStore {
         now: i64,
     ) -> Result<Option<Claimed>, StoreError> {
         let jobs = serde_json::Value::from(jobs).to_string();
-        self.write(move |c| {
-            let row = c
-                .prepare_cached(
-                    "UPDATE runs SET status = 'running', attempts = attempts + 1,
-                       started_at = ?1, owner = ?2
-                     WHERE id = (SELECT id FROM runs
-                                 WHERE status IN ('queued', 'failed') AND due_at <= ?1
-                                   AND job IN (SELECT value FROM json_each(?3))
-                                 ORDER BY due_at, id LIMIT 1)
-                     RETURNING id, event_id, job, attempts",
-                )?
-                .query_row(params![now, owner, jobs], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, i64>(3)?,
-                    ))
-                })
-                .optional()?;
-            let Some((run_id, event_id, job, attempts)) = row else {
-                return Ok(None);
-            };
-            let (fired_at, headers, body) = c
-                .prepare_cached("SELECT fired_at, headers, body FROM events WHERE id = ?1")?
-                .query_row(params![event_id], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Vec<u8>>(2)?,
-                    ))
-                })?;
-            let last_success: Option<i64> = c
-                .prepare_cached(
-                    "SELECT max(started_at) FROM runs WHERE job = ?1 AND status = 'succeeded'",
-                )?
-                .query_row(params![job], |r| r.get(0))?;
-            Ok(Some(Claimed {
-                run_id,
-                event_id,
-                job,
-                attempt: u32::try_from(attempts).unwrap_or(u32::MAX),
-                started_at: now,
-                fired_at,
-                headers: parse_headers(&headers),
-                body,
-                last_success,
-            }))
-        })
-        .await
+        self.write(move |c| claim_in(c, &jobs, &owner, now)).await
     }
 
     pub(crate) async fn finish(&self, f: Finished, owner: String) -> Result<bool, StoreError> {
+        self.write(move |c| finish_in(c, &f, &owner)).await
+    }
+
+    /// [`SqliteStore::finish`] and [`SqliteStore::claim`] in one commit.
+    pub(crate) async fn finish_and_claim(
+        &self,
+        f: Finished,
+        owner: String,
+        jobs: Vec<String>,
+        now: i64,
+    ) -> Result<(bool, Option<Claimed>), StoreError> {
+        let jobs = serde_json::Value::from(jobs).to_string();
         self.write(move |c| {
-            let changed = c
-                .prepare_cached(
-                    "UPDATE runs SET status = ?1, due_at = ?2, finished_at = ?3, exit_code = ?4,
-                       output = ?5, error = ?6, logs = ?7, owner = NULL
-                     WHERE id = ?8 AND owner = ?9 AND status = 'running'",
-                )?
-                .execute(params![
-                    f.status.as_str(),
-                    f.due_at,
-                    f.finished_at,
-                    f.exit_code,
-                    f.output,
-                    f.error,
-                    f.logs,
-                    f.run_id,
-                    owner
-                ])?;
-            if changed == 0 {
-                return Ok(false);
-            }
-            c.prepare_cached(
-                "INSERT INTO attempts (run_id, attempt, started_at, finished_at, exit_code, error, logs)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (run_id, attempt) DO UPDATE SET finished_at = excluded.finished_at,
-                   exit_code = excluded.exit_code, error = excluded.error, logs = excluded.logs",
-            )?
-            .execute(params![
-                f.run_id,
-                f.attempt,
-                f.started_at,
-                f.finished_at,
-                f.exit_code,
-                f.error,
-                f.logs
-            ])?;
-            Ok(true)
+            let kept = finish_in(c, &f, &owner)?;
+            Ok((kept, claim_in(c, &jobs, &owner, now)?))
         })
         .await
     }
@@ -460,6 +390,100 @@ impl SqliteStore {
         })
         .await
     }
+}
+
+/// Takes the next due run of `jobs` (a JSON array of names) for `owner`.
+fn claim_in(
+    c: &Connection,
+    jobs: &str,
+    owner: &str,
+    now: i64,
+) -> Result<Option<Claimed>, rusqlite::Error> {
+    let row = c
+        .prepare_cached(
+            "UPDATE runs SET status = 'running', attempts = attempts + 1,
+               started_at = ?1, owner = ?2
+             WHERE id = (SELECT id FROM runs
+                         WHERE status IN ('queued', 'failed') AND due_at <= ?1
+                           AND job IN (SELECT value FROM json_each(?3))
+                         ORDER BY due_at, id LIMIT 1)
+             RETURNING id, event_id, job, attempts",
+        )?
+        .query_row(params![now, owner, jobs], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })
+        .optional()?;
+    let Some((run_id, event_id, job, attempts)) = row else {
+        return Ok(None);
+    };
+    let (fired_at, headers, body) = c
+        .prepare_cached("SELECT fired_at, headers, body FROM events WHERE id = ?1")?
+        .query_row(params![event_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })?;
+    let last_success: Option<i64> = c
+        .prepare_cached("SELECT max(started_at) FROM runs WHERE job = ?1 AND status = 'succeeded'")?
+        .query_row(params![job], |r| r.get(0))?;
+    Ok(Some(Claimed {
+        run_id,
+        event_id,
+        job,
+        attempt: u32::try_from(attempts).unwrap_or(u32::MAX),
+        started_at: now,
+        fired_at,
+        headers: parse_headers(&headers),
+        body,
+        last_success,
+    }))
+}
+
+/// Records an attempt's end if the run is still `owner`'s.
+fn finish_in(c: &Connection, f: &Finished, owner: &str) -> Result<bool, rusqlite::Error> {
+    let changed = c
+        .prepare_cached(
+            "UPDATE runs SET status = ?1, due_at = ?2, finished_at = ?3, exit_code = ?4,
+               output = ?5, error = ?6, logs = ?7, owner = NULL
+             WHERE id = ?8 AND owner = ?9 AND status = 'running'",
+        )?
+        .execute(params![
+            f.status.as_str(),
+            f.due_at,
+            f.finished_at,
+            f.exit_code,
+            f.output,
+            f.error,
+            f.logs,
+            f.run_id,
+            owner
+        ])?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    c.prepare_cached(
+        "INSERT INTO attempts (run_id, attempt, started_at, finished_at, exit_code, error, logs)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (run_id, attempt) DO UPDATE SET finished_at = excluded.finished_at,
+           exit_code = excluded.exit_code, error = excluded.error, logs = excluded.logs",
+    )?
+    .execute(params![
+        f.run_id,
+        f.attempt,
+        f.started_at,
+        f.finished_at,
+        f.exit_code,
+        f.error,
+        f.logs
+    ])?;
+    Ok(true)
 }
 
 fn insert_run(c: &Connection, e: &NewEvent) -> Result<(), rusqlite::Error> {

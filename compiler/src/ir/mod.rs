@@ -1,0 +1,176 @@
+//! The typed IR between the checked syntax tree and Cranelift: names resolved to
+//! local slots, every value in a known representation (unboxed `Int`, `Float`,
+//! `Bool`, or a pointer to a runtime value), every operation that can fail tagged
+//! with its source location, and `?.`, `??`, `match` and interpolation spelled out.
+
+mod lower;
+mod meta;
+
+pub use lower::lower;
+pub use meta::{Meta, OpMeta, ShapeMeta};
+
+/// How a value is held in generated code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Repr {
+    /// An unboxed `i64`.
+    Int,
+    /// An unboxed `f64`.
+    Float,
+    /// An unboxed `i8`, 0 or 1.
+    Bool,
+    /// A pointer to a runtime `Value` (anything else, and optionals).
+    Value,
+    /// A pointer to a runtime closure (a function value).
+    Closure,
+}
+
+pub type Local = u32;
+pub type FuncId = u32;
+/// An index into `Meta::locations`.
+pub type Loc = u32;
+
+#[derive(Debug)]
+pub struct Program {
+    /// `functions[0]` is the job's main body.
+    pub functions: Vec<Function>,
+    pub meta: Meta,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FnKind {
+    /// The job's top level: `fn(ctx)`.
+    Main,
+    /// A `fn`: `fn(ctx, params…) -> ret`, parameters in their representations.
+    User,
+    /// A lambda or a wrapper: `fn(ctx, env, params…) -> Value`, every parameter boxed.
+    Closure { captures: u32 },
+}
+
+#[derive(Debug)]
+pub struct Function {
+    pub name: String,
+    pub kind: FnKind,
+    /// The parameters' slots are `0..params.len()`; captured values follow them.
+    pub params: Vec<Repr>,
+    pub ret: Repr,
+    pub locals: Vec<Repr>,
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Stmt {
+    Set(Local, Expr),
+    Expr(Expr),
+    If(Expr, Vec<Stmt>, Vec<Stmt>),
+    /// `while cond { body }`; the condition is an unboxed Bool.
+    While(Expr, Vec<Stmt>),
+    /// Over a list value: `item` (boxed) and `index` (Int) each round.
+    ForEach {
+        list: Expr,
+        item: Local,
+        index: Option<Local>,
+        body: Vec<Stmt>,
+        loc: Loc,
+    },
+    Break,
+    Continue,
+    Return(Expr),
+    Try {
+        body: Vec<Stmt>,
+        err: Local,
+        handler: Vec<Stmt>,
+    },
+    /// Runtime calls that end the job (`fail`, `skip`): the error path follows.
+    Raise(Expr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntOp {
+    Add,
+    Sub,
+    Mul,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloatOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone)]
+pub enum Callee {
+    /// A function of the runtime's ABI, by symbol name.
+    Runtime(&'static str),
+    Function(FuncId),
+}
+
+#[derive(Debug, Clone)]
+pub enum Expr {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// A constant value of the program (`Meta::constants`): strings, `null`, `true`…
+    Const(u32),
+    Local(Local),
+    /// A `const` of the job, evaluated before the first statement.
+    Global(u32),
+    /// Fallible when `loc` is set: the error path is checked after the call.
+    Call {
+        callee: Callee,
+        args: Vec<Expr>,
+        ret: Repr,
+        loc: Option<Loc>,
+    },
+    /// A pointer to an array of the arguments' words (for calls taking `n, *const u64`).
+    Array(Vec<Expr>),
+    Int2(IntOp, Box<Expr>, Box<Expr>, Loc),
+    Float2(FloatOp, Box<Expr>, Box<Expr>),
+    IntCmp(Cmp, Box<Expr>, Box<Expr>),
+    FloatCmp(Cmp, Box<Expr>, Box<Expr>),
+    IntToFloat(Box<Expr>),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    /// `if c { a } else { b }` as a value of representation `Repr`.
+    If(Box<Expr>, Box<Expr>, Box<Expr>, Repr),
+    /// Statements, then a value.
+    Block(Vec<Stmt>, Box<Expr>),
+    Box(Box<Expr>, Repr),
+    Unbox(Box<Expr>, Repr, Loc),
+    Closure {
+        func: FuncId,
+        captures: Vec<(Local, Repr)>,
+    },
+    CallClosure {
+        closure: Box<Expr>,
+        args: Vec<Expr>,
+        loc: Loc,
+    },
+    /// Whether a boxed value is null or absent: an unboxed Bool.
+    IsNull(Box<Expr>),
+    /// A value that is never used (after `return`, `fail`…), of a representation.
+    Unreachable(Repr),
+}
+
+impl Expr {
+    pub fn call(name: &'static str, args: Vec<Expr>, ret: Repr, loc: Option<Loc>) -> Expr {
+        Expr::Call {
+            callee: Callee::Runtime(name),
+            args,
+            ret,
+            loc,
+        }
+    }
+}
