@@ -27,7 +27,15 @@ pub struct Analysis {
     pub checked: types::Checked,
     /// Every diagnostic of every file, syntax and types, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// The main file's comments (for the formatter and the language server).
+    pub comments: Vec<syntax::Comment>,
 }
+
+// The language server shares an analysis between threads.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Analysis>();
+};
 
 impl Analysis {
     pub fn has_errors(&self) -> bool {
@@ -41,6 +49,7 @@ pub fn analyze(name: &str, text: &str, search: &adaptors::Search) -> Analysis {
     let mut sources = SourceMap::new();
     let main = sources.add(name, text);
     let parsed = syntax::parse(text, main);
+    let comments = parsed.comments;
     let mut diagnostics = parsed.diagnostics;
     let mut files = vec![types::SourceFile {
         id: main,
@@ -128,6 +137,7 @@ pub fn analyze(name: &str, text: &str, search: &adaptors::Search) -> Analysis {
         files,
         checked,
         diagnostics,
+        comments,
     }
 }
 

@@ -160,9 +160,9 @@ impl Value {
         match self {
             Value::Object(o) => o.get(name).map(Cow::Borrowed),
             Value::Record(r) => match r.shape.slot(name) {
-                Some(slot) => match &r.slots[slot] {
-                    Value::Absent => None,
-                    v => Some(Cow::Borrowed(v)),
+                Some(slot) => match r.slots.get(slot) {
+                    Some(Value::Absent) | None => None,
+                    Some(v) => Some(Cow::Borrowed(v)),
                 },
                 None => {
                     let extra = r.extra.as_ref()?;
@@ -317,6 +317,25 @@ mod tests {
         assert_eq!(o.get_field("k").as_deref(), Some(&Value::Int(1)));
         assert_eq!(o.get_field("j"), None);
         assert_eq!(Value::Int(1).get_field("k"), None);
+    }
+
+    #[test]
+    fn records_whose_slots_do_not_fit_their_shape_do_not_panic() {
+        let shape = Shape::intern(&["a", "b"], false);
+        let short = Value::record(Record {
+            shape,
+            slots: vec![Value::Int(1)].into(),
+            extra: None,
+        });
+        assert_eq!(short.get_field("b"), None);
+        assert_eq!(crate::json::to_json_string(&short), "{\"a\":1}");
+        let long = Value::record(Record {
+            shape,
+            slots: vec![Value::Int(1), Value::Int(2), Value::Int(3)].into(),
+            extra: None,
+        });
+        assert_eq!(crate::json::to_json_string(&long), "{\"a\":1,\"b\":2}");
+        assert_ne!(short, long);
     }
 
     #[test]

@@ -550,7 +550,7 @@ impl<'a> Checker<'a> {
     }
 
     /// The record type a literal is checked against, from what is expected.
-    fn record_target(&self, expected: &Ty) -> Option<(Ty, std::rc::Rc<super::ty::Record>)> {
+    fn record_target(&self, expected: &Ty) -> Option<(Ty, std::sync::Arc<super::ty::Record>)> {
         match self.types.resolve(expected) {
             Ty::Record(r) => Some((expected.clone(), r.clone())),
             Ty::Union(members) => {
@@ -574,7 +574,7 @@ impl<'a> Checker<'a> {
         name: &SmolStr,
         value: Option<&'a ast::Expr>,
         shorthand: Option<&'a ast::Ident>,
-        target: Option<&(Ty, std::rc::Rc<super::ty::Record>)>,
+        target: Option<&(Ty, std::sync::Arc<super::ty::Record>)>,
     ) -> Option<Ty> {
         let file = self.file();
         let declared = target.and_then(|(_, r)| r.fields.iter().find(|f| f.name == *name).cloned());

@@ -4,7 +4,7 @@
 use crate::source::{SourceId, Span};
 use smol_str::SmolStr;
 use std::fmt::Write;
-use std::rc::Rc;
+use std::sync::Arc as Rc;
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub enum Ty {

@@ -3,7 +3,9 @@
 
 use super::desc::{FieldDesc, TypeDesc};
 use super::error::{DecodeError, Failure, Seg, excerpt};
-use super::scalar::{Accepted, Scalar, Target, accept, list_target, object_target};
+use super::scalar::{
+    Accepted, Scalar, Target, accept, field_type, list_target, missing_field, object_target,
+};
 use crate::value::{Object, Record, Shape, Str, Value};
 
 /// Converts `value` to type `desc`: scalars are checked (and widened: an `Int`
@@ -81,12 +83,12 @@ fn members(value: &Value) -> Vec<(Str, Value)> {
 }
 
 fn to_record(value: &Value, shape: &'static Shape, fields: &[FieldDesc]) -> Result<Value, Failure> {
-    let mut slots = vec![Value::Absent; fields.len()];
+    let mut slots = vec![Value::Absent; shape.len()];
     let mut extra = Vec::new();
     for (k, v) in members(value) {
         match shape.slot(&k) {
             Some(slot) => {
-                slots[slot] = convert_value(&v, &fields[slot].desc)
+                slots[slot] = convert_value(&v, field_type(fields, slot))
                     .map_err(|f| f.within(Seg::Key(k.to_string())))?;
             }
             None if shape.open => {
@@ -100,10 +102,8 @@ fn to_record(value: &Value, shape: &'static Shape, fields: &[FieldDesc]) -> Resu
             None => {}
         }
     }
-    for (slot, field) in fields.iter().enumerate() {
-        if slots[slot].is_absent() && !field.may_be_absent() {
-            return Err(Failure::missing(&shape.fields[slot], &field.desc));
-        }
+    if let Some(missing) = missing_field(shape, fields, &slots) {
+        return Err(missing);
     }
     let extra =
         (!extra.is_empty()).then(|| Str::from(String::from_utf8(extra).unwrap_or_default()));

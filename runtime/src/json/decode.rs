@@ -23,7 +23,9 @@ use serde_json::value::RawValue;
 use super::convert::convert_value;
 use super::desc::{FieldDesc, TypeDesc};
 use super::error::{DecodeError, Failure, Seg};
-use super::scalar::{Accepted, Scalar, Target, accept, list_target, object_target};
+use super::scalar::{
+    Accepted, Scalar, Target, accept, field_type, list_target, missing_field, object_target,
+};
 use crate::value::{Object, Record, Shape, Source, Str, Value};
 
 /// Decodes JSON `input` as a value of type `desc`. Fails with the JSON path of
@@ -305,13 +307,13 @@ impl Seed<'_, '_, '_> {
         fields: &[FieldDesc],
     ) -> Result<Value, A::Error> {
         let ctx = self.ctx;
-        let mut slots = vec![Value::Absent; fields.len()];
+        let mut slots = vec![Value::Absent; shape.len()];
         let parts_base = ctx.parts.borrow().len();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             match shape.slot(key.as_str()) {
                 Some(slot) => {
                     let seed = Seed {
-                        desc: &fields[slot].desc,
+                        desc: field_type(fields, slot),
                         ctx,
                     };
                     match map.next_value_seed(seed) {
@@ -331,11 +333,9 @@ impl Seed<'_, '_, '_> {
                 }
             }
         }
-        for (slot, field) in fields.iter().enumerate() {
-            if slots[slot].is_absent() && !field.may_be_absent() {
-                ctx.parts.borrow_mut().truncate(parts_base);
-                return Err(ctx.fail(Failure::missing(&shape.fields[slot], &field.desc)));
-            }
+        if let Some(missing) = missing_field(shape, fields, &slots) {
+            ctx.parts.borrow_mut().truncate(parts_base);
+            return Err(ctx.fail(missing));
         }
         let extra = if shape.open {
             ctx.finish_extra(parts_base)
@@ -709,6 +709,18 @@ mod tests {
             crate::json::to_json_string(&v),
             "{\"i\":{\"v\":2,\"p\":1,\"q\":3},\"z\":true,\"a\":1,\"b\":2,\"c\":3}"
         );
+    }
+
+    #[test]
+    fn descriptors_that_do_not_line_up_do_not_panic() {
+        let desc = TypeDesc::Record {
+            shape: Shape::intern(&["a", "b"], false),
+            fields: vec![FieldDesc::required(TypeDesc::Int)].into(),
+        };
+        let v = decode(b"{\"a\":1,\"b\":\"x\"}", &desc).unwrap();
+        assert_eq!(crate::json::to_json_string(&v), "{\"a\":1,\"b\":\"x\"}");
+        assert!(crate::json::convert(&v, &desc).is_ok());
+        assert_eq!(err("{\"b\":1}", &desc), "$: missing field \"a\"");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! objects, which member of a type receives them.
 
 use super::desc::{FieldDesc, TypeDesc};
-use super::error::excerpt_str;
+use super::error::{Failure, excerpt_str};
 use super::formats::{is_date, is_datetime, is_url};
 use crate::value::{Shape, Value};
 
@@ -151,6 +151,28 @@ impl Target<'_> {
     fn is_none(&self) -> bool {
         matches!(self, Target::None)
     }
+}
+
+/// The type of the field at `slot` (`Json` should a hand-made descriptor have
+/// fewer field types than its shape has fields).
+pub(crate) fn field_type(fields: &[FieldDesc], slot: usize) -> &TypeDesc {
+    const ANY: &TypeDesc = &TypeDesc::Json;
+    fields.get(slot).map_or(ANY, |f| &f.desc)
+}
+
+/// The failure for the first required field of `shape` still absent in `slots`.
+pub(crate) fn missing_field(
+    shape: &Shape,
+    fields: &[FieldDesc],
+    slots: &[Value],
+) -> Option<Failure> {
+    shape
+        .fields
+        .iter()
+        .zip(fields)
+        .zip(slots)
+        .find(|((_, field), value)| value.is_absent() && !field.may_be_absent())
+        .map(|((name, field), _)| Failure::missing(name, &field.desc))
 }
 
 /// Where an object goes when `desc` is expected.

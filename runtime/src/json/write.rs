@@ -116,7 +116,7 @@ pub fn write_json(value: &Value, out: &mut Vec<u8>) {
 fn write_record(r: &Record, out: &mut Vec<u8>) {
     out.push(b'{');
     let mut first = true;
-    for (slot, v) in r.slots.iter().enumerate() {
+    for (slot, v) in r.slots.iter().enumerate().take(r.shape.len()) {
         if v.is_absent() {
             continue;
         }

@@ -78,7 +78,7 @@ impl<'a> Members<'a> {
         match self {
             Members::Object(o) => o.get(key),
             Members::Record(r, extra) => match r.shape.slot(key) {
-                Some(slot) => Some(&r.slots[slot]).filter(|v| !v.is_absent()),
+                Some(slot) => r.slots.get(slot).filter(|v| !v.is_absent()),
                 None => extra
                     .iter()
                     .find(|(k, _)| k.as_str() == key)
