@@ -5,6 +5,7 @@ mod check;
 mod format;
 mod lsp;
 mod output;
+mod run;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -34,6 +35,16 @@ enum Command {
         /// When to colour terminal output (`auto` honours NO_COLOR and checks for a terminal).
         #[arg(long, value_enum, default_value_t = output::ColorChoice::Auto)]
         color: output::ColorChoice,
+        /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
+        #[arg(long = "adaptor-path", value_name = "DIR")]
+        adaptor_paths: Vec<PathBuf>,
+    },
+    /// Compile a job in memory and run it once.
+    Run {
+        /// The job.
+        job: PathBuf,
+        #[command(flatten)]
+        args: ferry_runtime::job_main::RunArgs,
         /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
         #[arg(long = "adaptor-path", value_name = "DIR")]
         adaptor_paths: Vec<PathBuf>,
@@ -96,6 +107,11 @@ fn main() -> ExitCode {
             adaptor_paths,
         } => check::run(&files, &adaptor_paths, format, color),
         Command::Fmt { files, check } => format::run(&files, check),
+        Command::Run {
+            job,
+            args,
+            adaptor_paths,
+        } => return ExitCode::from(run::run(&job, &adaptor_paths, &args) as u8),
         Command::Lsp => lsp::run(),
         Command::Docs {
             adaptor,

@@ -5,11 +5,13 @@
 //! is the one error type of every stage; `fmt` is the formatter.
 
 pub mod adaptors;
+pub mod codegen;
 pub mod codes;
 pub mod diagnostics;
 pub mod docs;
 pub mod fmt;
 pub mod ir;
+pub mod query;
 pub mod source;
 pub mod syntax;
 pub mod types;

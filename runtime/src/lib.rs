@@ -2,9 +2,15 @@
 //! that a compiled job links against (as an rlib for `ferry run`, as a staticlib
 //! inside every executable that `ferry build` writes).
 
+pub mod abi;
 pub mod error;
 pub mod http;
+pub mod job_main;
 pub mod json;
+pub mod methods;
+pub mod ops;
+pub mod program;
+pub mod run;
 pub mod secrets;
 pub mod serve;
 pub mod stdlib;

@@ -50,8 +50,12 @@ struct FnState {
     locals: Vec<Repr>,
     /// Declaration span of a checker local → its slot.
     slots: HashMap<Span, Local>,
-    /// For a closure: captured outer slots, in the order the env holds them.
+    /// For a closure: captured outer slots, in the order the env holds them,
+    /// and the slots they are loaded into.
     captures: Vec<(Local, Repr)>,
+    captured: Vec<Local>,
+    /// Only closures capture; a function body sees no outer locals.
+    closure: bool,
 }
 
 struct Lowerer<'a> {
@@ -139,7 +143,7 @@ impl<'a> Lowerer<'a> {
         if let Some(&slot) = self.stack[depth].slots.get(&decl) {
             return slot;
         }
-        if depth == 0 || self.stack[depth].captures.len() == usize::MAX {
+        if depth == 0 || !self.stack[depth].closure {
             return 0;
         }
         let outer = self.slot_at(depth - 1, decl);
@@ -148,6 +152,7 @@ impl<'a> Lowerer<'a> {
         state.locals.push(repr);
         let slot = state.locals.len() as Local - 1;
         state.captures.push((outer, repr));
+        state.captured.push(slot);
         state.slots.insert(decl, slot);
         slot
     }
@@ -199,6 +204,7 @@ impl<'a> Lowerer<'a> {
             params: Vec::new(),
             ret: Repr::Value,
             locals: Vec::new(),
+            captured: Vec::new(),
             body: Vec::new(),
         });
         self.stack.push(FnState {
@@ -207,6 +213,8 @@ impl<'a> Lowerer<'a> {
             locals: Vec::new(),
             slots: HashMap::new(),
             captures: Vec::new(),
+            captured: Vec::new(),
+            closure: false,
         });
         self.describe_program();
         let mut body = Vec::new();
@@ -263,6 +271,8 @@ impl<'a> Lowerer<'a> {
             locals: Vec::new(),
             slots: HashMap::new(),
             captures: Vec::new(),
+            captured: Vec::new(),
+            closure: false,
         });
         let result = match self.const_decl(module, index) {
             Some(e) => self.expr(e),
@@ -327,6 +337,7 @@ impl<'a> Lowerer<'a> {
             params,
             ret,
             locals: Vec::new(),
+            captured: Vec::new(),
             body: Vec::new(),
         });
         self.fn_ids.insert((module, index), id);
@@ -358,6 +369,8 @@ impl<'a> Lowerer<'a> {
             locals: params.clone(),
             slots: HashMap::new(),
             captures: Vec::new(),
+            captured: Vec::new(),
+            closure: false,
         });
         for (i, p) in decl.params.iter().enumerate() {
             self.state().slots.insert(p.name.span, i as Local);
@@ -394,6 +407,7 @@ impl<'a> Lowerer<'a> {
             params: vec![Repr::Value; params.len()],
             ret: Repr::Value,
             locals: Vec::new(),
+            captured: Vec::new(),
             body: Vec::new(),
         });
         self.stack.push(FnState {
@@ -402,6 +416,8 @@ impl<'a> Lowerer<'a> {
             locals: vec![Repr::Value; params.len()],
             slots: HashMap::new(),
             captures: Vec::new(),
+            captured: Vec::new(),
+            closure: true,
         });
         let mut stmts = Vec::new();
         for (i, p) in params.iter().enumerate() {
@@ -423,6 +439,7 @@ impl<'a> Lowerer<'a> {
         f.kind = FnKind::Closure {
             captures: captures.len() as u32,
         };
+        f.captured = state.captured;
         f.locals = state.locals;
         f.body = stmts;
         (Expr::Closure { func: id, captures }, Repr::Closure)
@@ -477,6 +494,7 @@ impl<'a> Lowerer<'a> {
             params: vec![Repr::Value; params.len()],
             ret: Repr::Value,
             locals,
+            captured: Vec::new(),
             body,
         });
         (
@@ -1690,6 +1708,7 @@ impl<'a> Lowerer<'a> {
         let id = self.meta.ops.len() as u32;
         self.meta.ops.push(OpMeta {
             name: format!("{adaptor_name}.{}", sig.name),
+            params: sig.params.iter().map(|p| p.name.to_string()).collect(),
             adaptor: self.adaptor_index(adaptor),
             native: sig.native,
             method,

@@ -90,6 +90,8 @@ pub struct AdaptorMeta {
 pub struct OpMeta {
     /// `dhis2.create_tracked_entity`.
     pub name: String,
+    /// Its parameters' names, in the order calls pass arguments.
+    pub params: Vec<String>,
     /// Index into `adaptors`.
     pub adaptor: u32,
     /// `native` ops are implemented by the runtime (`http.get`, …).

@@ -54,6 +54,9 @@ pub struct Function {
     pub params: Vec<Repr>,
     pub ret: Repr,
     pub locals: Vec<Repr>,
+    /// For a closure: the slots its captured values are loaded into, in the
+    /// order of its environment.
+    pub captured: Vec<Local>,
     pub body: Vec<Stmt>,
 }
 

@@ -30,6 +30,10 @@ use crate::value::{Object, Record, Shape, Source, Str, Value};
 
 /// Decodes JSON `input` as a value of type `desc`. Fails with the JSON path of
 /// what does not fit, or with the line and column where `input` stops being JSON.
+/// A byte order mark at the start is ignored (RFC 8259 §8.1).
+///
+/// The input is copied once, into the buffer that the decoded strings share;
+/// a caller that owns its bytes saves that copy with [`decode_vec`].
 pub fn decode(input: &[u8], desc: &TypeDesc) -> Result<Value, DecodeError> {
     let text = std::str::from_utf8(input).map_err(|e| not_utf8(input, e.valid_up_to()))?;
     decode_source(&Rc::new(text.to_owned()), desc)
@@ -56,7 +60,8 @@ pub fn decode_owned(input: String, desc: &TypeDesc) -> Result<Value, DecodeError
 /// [`decode`] of a shared buffer; strings of the result may be slices of it.
 pub fn decode_source(src: &Source, desc: &TypeDesc) -> Result<Value, DecodeError> {
     let ctx = Ctx::new(src);
-    let mut de = serde_json::Deserializer::from_str(src.as_str());
+    let text = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let mut de = serde_json::Deserializer::from_str(text);
     let result = Seed { desc, ctx: &ctx }
         .deserialize(&mut de)
         .and_then(|value| de.end().map(|()| value));
@@ -531,6 +536,22 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "input is not JSON: invalid UTF-8 at line 1, column 7"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let v = decode(
+            "\u{feff}[\"a string that is longer than inline text\"]".as_bytes(),
+            &TypeDesc::Json,
+        )
+        .unwrap();
+        let s = v.as_list().unwrap()[0].as_string().unwrap();
+        assert_eq!(s.as_str(), "a string that is longer than inline text");
+        assert!(s.is_borrowed_slice());
+        assert_eq!(
+            err("\u{feff}", &TypeDesc::Json),
+            "input is not JSON: unexpected end of input at line 1, column 0"
         );
     }
 

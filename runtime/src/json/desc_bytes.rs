@@ -57,7 +57,7 @@ impl TypeDesc {
     }
 
     /// The descriptor written by [`TypeDesc::to_bytes`]. The shapes of its records
-    /// are interned (made once per thread, then shared).
+    /// are interned (made once per process, then shared).
     pub fn from_bytes(bytes: &[u8]) -> Result<TypeDesc, String> {
         let mut r = Reader { bytes, at: 0 };
         if r.take(3)? != MAGIC {
@@ -243,7 +243,7 @@ impl<'a> Reader<'a> {
                 let z = self.uint()?;
                 TypeDesc::Literal(Value::Int(((z >> 1) as i64) ^ -((z & 1) as i64)))
             }
-            tag::LIT_STR => TypeDesc::Literal(Value::Str(Str::from(self.text()?).into_static())),
+            tag::LIT_STR => TypeDesc::Literal(Value::Str(Str::from(self.text()?))),
             tag::OPTIONAL => TypeDesc::Optional(inner(self)?),
             tag::LIST => TypeDesc::List(inner(self)?),
             tag::MAP => TypeDesc::Map(inner(self)?),
@@ -274,7 +274,7 @@ impl<'a> Reader<'a> {
                 TypeDesc::Union(members.into())
             }
             tag::NAMED => {
-                let name = Str::from(self.text()?).into_static();
+                let name = Str::from(self.text()?);
                 TypeDesc::Named {
                     name,
                     body: inner(self)?,

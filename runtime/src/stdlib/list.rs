@@ -230,7 +230,8 @@ pub fn join(xs: &[Value], sep: &str) -> Result<Str> {
 
 /// The shape of `enumerate`'s pairs: `{ index: Int, value: T }`.
 pub fn enumerate_shape() -> &'static Shape {
-    Shape::intern(&["index", "value"], false)
+    static SHAPE: std::sync::OnceLock<&'static Shape> = std::sync::OnceLock::new();
+    SHAPE.get_or_init(|| Shape::intern(&["index", "value"], false))
 }
 
 /// `xs.enumerate()`: records `{ index, value }`, from index 0.

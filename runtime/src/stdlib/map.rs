@@ -50,7 +50,8 @@ pub fn values(m: &Value) -> Result<Value> {
 
 /// The shape of `entries`' records: `{ key: String, value: T }`.
 pub fn entry_shape() -> &'static Shape {
-    Shape::intern(&["key", "value"], false)
+    static SHAPE: std::sync::OnceLock<&'static Shape> = std::sync::OnceLock::new();
+    SHAPE.get_or_init(|| Shape::intern(&["key", "value"], false))
 }
 
 /// `m.entries()`: records `{ key, value }`, in insertion order.

@@ -223,6 +223,44 @@ pub fn neg_value(a: &Value) -> Result<Value> {
     }
 }
 
+/// `x.round()` of an `Int` (itself) or a `Float`.
+pub fn round_value(x: &Value) -> Result<Value> {
+    whole(x, "round", round)
+}
+
+/// `x.floor()` of an `Int` (itself) or a `Float`.
+pub fn floor_value(x: &Value) -> Result<Value> {
+    whole(x, "floor", floor)
+}
+
+/// `x.ceil()` of an `Int` (itself) or a `Float`.
+pub fn ceil_value(x: &Value) -> Result<Value> {
+    whole(x, "ceil", ceil)
+}
+
+fn whole(x: &Value, method: &str, f: fn(f64) -> Result<i64>) -> Result<Value> {
+    match num(x, method)? {
+        Num::Int(i) => Ok(Value::Int(i)),
+        Num::Float(x) => f(x).map(Value::Int),
+    }
+}
+
+/// `x.abs()` of an `Int` (checked) or a `Float`, of the same type.
+pub fn abs_value(x: &Value) -> Result<Value> {
+    match num(x, "abs")? {
+        Num::Int(i) => int_abs(i).map(Value::Int),
+        Num::Float(f) => Ok(Value::Float(float_abs(f))),
+    }
+}
+
+/// `x.to_string()` of an `Int` or a `Float`.
+pub fn to_string_value(x: &Value) -> Result<Value> {
+    match num(x, "to_string")? {
+        Num::Int(i) => Ok(Value::Str(int_to_string(i))),
+        Num::Float(f) => Ok(Value::Str(float_to_string(f))),
+    }
+}
+
 fn arith(
     a: &Value,
     b: &Value,
@@ -363,6 +401,44 @@ mod tests {
             message(min(&Value::Int(1), &Value::from("2"))),
             "min needs numbers, not a string"
         );
+    }
+
+    #[test]
+    fn value_methods() {
+        assert_eq!(round_value(&Value::Int(7)).unwrap(), Value::Int(7));
+        assert!(matches!(
+            round_value(&Value::Float(-2.5)).unwrap(),
+            Value::Int(-3)
+        ));
+        assert!(matches!(
+            floor_value(&Value::Float(-2.5)).unwrap(),
+            Value::Int(-3)
+        ));
+        assert!(matches!(
+            ceil_value(&Value::Float(-2.5)).unwrap(),
+            Value::Int(-2)
+        ));
+        assert!(matches!(
+            ceil_value(&Value::Int(-2)).unwrap(),
+            Value::Int(-2)
+        ));
+        assert_eq!(
+            message(floor_value(&Value::Float(1e19))),
+            "floor of 1e19 does not fit in an Int"
+        );
+        assert_eq!(
+            message(round_value(&Value::Null)),
+            "round needs numbers, not null"
+        );
+        assert!(matches!(abs_value(&Value::Int(-4)).unwrap(), Value::Int(4)));
+        assert!(matches!(abs_value(&Value::Float(-0.5)).unwrap(), Value::Float(f) if f == 0.5));
+        assert!(abs_value(&Value::Int(i64::MIN)).is_err());
+        assert_eq!(
+            to_string_value(&Value::Float(70.0)).unwrap(),
+            Value::from("70.0")
+        );
+        assert_eq!(to_string_value(&Value::Int(-1)).unwrap(), Value::from("-1"));
+        assert!(to_string_value(&Value::from("1")).is_err());
     }
 
     #[test]

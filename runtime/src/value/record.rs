@@ -1,9 +1,9 @@
 //! [`Shape`] and [`Record`]: records whose fields the compiler knows, stored by
 //! slot instead of by name.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use super::{Str, Value};
 
@@ -67,18 +67,18 @@ impl Shape {
     }
 
     /// The shape with these fields and openness: made (and leaked) the first time
-    /// it is asked for on this thread, the same `&'static Shape` afterwards.
+    /// it is asked for in the process, the same `&'static Shape` afterwards.
     pub fn intern(fields: &[&str], open: bool) -> &'static Shape {
-        thread_local! {
-            static SHAPES: RefCell<HashMap<(Vec<String>, bool), &'static Shape>> =
-                RefCell::new(HashMap::new());
-        }
-        SHAPES.with(|shapes| {
-            let key = (fields.iter().map(|f| f.to_string()).collect(), open);
-            *shapes.borrow_mut().entry(key).or_insert_with(|| {
-                Shape::leak(fields.iter().map(|f| Str::from(*f)).collect(), open)
-            })
-        })
+        type Shapes = Mutex<HashMap<(Vec<String>, bool), &'static Shape>>;
+        static SHAPES: OnceLock<Shapes> = OnceLock::new();
+        let mut shapes = SHAPES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let key = (fields.iter().map(|f| f.to_string()).collect(), open);
+        shapes
+            .entry(key)
+            .or_insert_with(|| Shape::leak(fields.iter().map(|f| Str::from(*f)).collect(), open))
     }
 
     /// The slot of the field `name` (the first, should a name repeat).
@@ -105,6 +105,14 @@ impl Shape {
     }
 }
 
+// SAFETY: a `Shape` is only ever made by `Shape::leak` (its private fields rule
+// out any other constructor, and no function hands out an owned or mutable
+// `Shape`), which turns every field name into a static `Str`
+// (`Str::into_static`). A shape is therefore immutable and holds no reference
+// count or other per-thread state: sharing `&Shape` between threads is sound,
+// and cloning its field names only copies a `&'static str`.
+unsafe impl Sync for Shape {}
+
 impl fmt::Debug for Shape {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("{ ")?;
@@ -126,6 +134,7 @@ pub struct Record {
     pub slots: Box<[Value]>,
     /// An open record's other members as raw JSON text (`"app_id":"x","archived":false`),
     /// written back verbatim when the record is output; `None` when there are none.
+    /// None of them is named like a field of `shape` (see [`Record::extra_outside`]).
     pub extra: Option<Str>,
 }
 
@@ -182,6 +191,28 @@ impl Record {
         members
     }
 
+    /// The extra members to carry into a record of `target` made from this one
+    /// (`{ ..r, status: "done" }`): those whose names `target` does not declare, so
+    /// that no member is written twice. The same text, uncopied, when none is
+    /// dropped.
+    pub fn extra_outside(&self, target: &Shape) -> Option<Str> {
+        let extra = self.extra.as_ref()?;
+        let members = self.extra_members();
+        if members.iter().all(|(k, _)| target.slot(k).is_none()) {
+            return Some(extra.clone());
+        }
+        let mut text = Vec::new();
+        for (k, v) in members.iter().filter(|(k, _)| target.slot(k).is_none()) {
+            if !text.is_empty() {
+                text.push(b',');
+            }
+            crate::json::write_str(k, &mut text);
+            text.push(b':');
+            crate::json::write_json(v, &mut text);
+        }
+        (!text.is_empty()).then(|| Str::from(String::from_utf8(text).unwrap_or_default()))
+    }
+
     /// The number of present members (declared and extra).
     pub fn member_count(&self) -> usize {
         let present = self
@@ -227,6 +258,20 @@ mod tests {
     }
 
     #[test]
+    fn shapes_are_shared_between_threads() {
+        fn sync<T: Sync>(_: &T) {}
+        let here = Shape::intern(&["shared", "between", "threads"], false);
+        sync(here);
+        let there = std::thread::spawn(|| Shape::intern(&["shared", "between", "threads"], false))
+            .join()
+            .unwrap();
+        assert!(std::ptr::eq(here, there));
+        assert!(here.fields.iter().all(Str::is_static));
+        static GLOBAL: OnceLock<&'static Shape> = OnceLock::new();
+        assert!(std::ptr::eq(*GLOBAL.get_or_init(|| here), here));
+    }
+
+    #[test]
     fn intern_returns_the_same_shape() {
         let a = Shape::intern(&["key", "value"], false);
         let b = Shape::intern(&["key", "value"], false);
@@ -260,6 +305,28 @@ mod tests {
         assert_eq!(names, ["id", "app", "n"]);
         assert_eq!(r.member_count(), 3);
         assert_eq!(r.extra_members()[0].1, Value::from("a"));
+    }
+
+    #[test]
+    fn spreading_drops_members_the_new_shape_declares() {
+        let shape = Shape::intern(&["id"], true);
+        let r = Record::new(
+            shape,
+            vec![Value::Null],
+            Some(Str::from("\"status\":\"x\",\"n\": [1]")),
+        );
+        let same = r
+            .extra_outside(Shape::intern(&["id", "other"], true))
+            .unwrap();
+        assert_eq!(same.as_str(), "\"status\":\"x\",\"n\": [1]");
+        let target = Shape::intern(&["id", "status"], true);
+        assert_eq!(r.extra_outside(target).as_deref(), Some("\"n\":[1]"));
+        let both = Shape::intern(&["status", "n"], true);
+        assert_eq!(r.extra_outside(both), None);
+        assert_eq!(
+            Record::new(shape, vec![Value::Null], None).extra_outside(target),
+            None
+        );
     }
 
     #[test]

@@ -1,0 +1,139 @@
+//! IR to machine code with Cranelift: one lowering, written against
+//! `cranelift_module::Module`, used by the JIT (`ferry run`) and the object
+//! writer (`ferry build`).
+//!
+//! Conventions the runtime shares (`runtime/src/abi.rs`, `docs/internals/abi.md`):
+//! every function takes the run's context pointer first; the context starts with
+//! `failed: u32` (nonzero when an error is pending), `loc: u32` (the source
+//! location of the operation being run), a pointer to the constants and one to
+//! the globals. After anything that can fail, generated code reads `failed` and
+//! goes to the innermost `catch`, or returns.
+
+mod function;
+pub mod jit;
+pub mod object;
+
+use crate::ir::{self, FnKind, Program, Repr};
+use cranelift_codegen::ir::{AbiParam, Signature, Type, types};
+use cranelift_codegen::isa::CallConv;
+use cranelift_module::{FuncId, Linkage, Module};
+use std::collections::HashMap;
+
+/// Offsets in the runtime's `Ctx` (`#[repr(C)]`).
+pub mod ctx {
+    pub const FAILED: i32 = 0;
+    pub const LOC: i32 = 4;
+    pub const CONSTANTS: i32 = 8;
+    pub const GLOBALS: i32 = 16;
+}
+
+/// The name of the generated entry point: `fn(ctx)`.
+pub const MAIN: &str = "ferry_job_main";
+
+pub fn clif_type(repr: Repr, pointer: Type) -> Type {
+    match repr {
+        Repr::Int => types::I64,
+        Repr::Float => types::F64,
+        Repr::Bool => types::I8,
+        Repr::Value | Repr::Closure => pointer,
+    }
+}
+
+/// Declares and defines every function of the program in `module`; returns the
+/// id of the entry point.
+pub fn define<M: Module>(
+    module: &mut M,
+    program: &Program,
+    main_linkage: Linkage,
+) -> Result<FuncId, String> {
+    let pointer = module.target_config().pointer_type();
+    let call_conv = module.target_config().default_call_conv;
+    let mut ids = Vec::new();
+    for (i, f) in program.functions.iter().enumerate() {
+        let sig = signature(f, pointer, call_conv);
+        let (name, linkage) = if i == 0 {
+            (MAIN.to_string(), main_linkage)
+        } else {
+            (format!("ferry_{}_{}", i, f.name), Linkage::Local)
+        };
+        let id = module
+            .declare_function(&name, linkage, &sig)
+            .map_err(|e| format!("declaring {name}: {e}"))?;
+        ids.push(id);
+    }
+    let mut runtime = RuntimeFns {
+        ids: HashMap::new(),
+    };
+    let mut ctx = module.make_context();
+    let mut builder_ctx = cranelift_frontend::FunctionBuilderContext::new();
+    for (i, f) in program.functions.iter().enumerate() {
+        ctx.func.signature = signature(f, pointer, call_conv);
+        function::build(
+            module,
+            &mut ctx.func,
+            &mut builder_ctx,
+            program,
+            f,
+            &ids,
+            &mut runtime,
+            pointer,
+        )?;
+        module
+            .define_function(ids[i], &mut ctx)
+            .map_err(|e| format!("compiling {}: {e:?}", f.name))?;
+        module.clear_context(&mut ctx);
+    }
+    Ok(ids[0])
+}
+
+fn signature(f: &ir::Function, pointer: Type, call_conv: CallConv) -> Signature {
+    let mut sig = Signature::new(call_conv);
+    sig.params.push(AbiParam::new(pointer));
+    match f.kind {
+        FnKind::Main => {}
+        FnKind::User => {
+            sig.params.extend(
+                f.params
+                    .iter()
+                    .map(|r| AbiParam::new(clif_type(*r, pointer))),
+            );
+            sig.returns.push(AbiParam::new(clif_type(f.ret, pointer)));
+        }
+        FnKind::Closure { .. } => {
+            sig.params.push(AbiParam::new(pointer));
+            sig.params
+                .extend(f.params.iter().map(|_| AbiParam::new(pointer)));
+            sig.returns.push(AbiParam::new(pointer));
+        }
+    }
+    sig
+}
+
+/// Runtime functions, declared as imports the first time a call needs one,
+/// with the signature that call gives them.
+pub struct RuntimeFns {
+    ids: HashMap<&'static str, (FuncId, Signature)>,
+}
+
+impl RuntimeFns {
+    pub fn get<M: Module>(
+        &mut self,
+        module: &mut M,
+        name: &'static str,
+        sig: Signature,
+    ) -> Result<FuncId, String> {
+        if let Some((id, existing)) = self.ids.get(name) {
+            if *existing != sig {
+                return Err(format!(
+                    "internal error: `{name}` called with two signatures"
+                ));
+            }
+            return Ok(*id);
+        }
+        let id = module
+            .declare_function(name, Linkage::Import, &sig)
+            .map_err(|e| format!("declaring {name}: {e}"))?;
+        self.ids.insert(name, (id, sig));
+        Ok(id)
+    }
+}

@@ -1,0 +1,453 @@
+//! Every function generated code calls, and nothing else.
+//!
+//! All take the run's `Ctx` first. Values travel as `*const Value` into the run's
+//! arena; `Int`, `Float` and `Bool` unboxed as `i64`, `f64` and `u8`. A function
+//! that fails records the error in the run, sets `ctx.failed`, and returns a
+//! harmless value; the generated code checks `failed` after the call. No panic
+//! crosses this boundary: each function catches its own and reports it as an
+//! internal error (exit code 3).
+
+use crate::error::RuntimeError;
+use crate::json;
+use crate::methods::Method;
+use crate::run::{Closure, Ctx, Pending, Run};
+use crate::value::{Object, Record, Str, Value};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+type V = *const Value;
+
+/// # Safety
+/// `ctx` is the context the runtime gave the generated code.
+unsafe fn run<'a>(ctx: *mut Ctx) -> &'a mut Run {
+    unsafe { &mut *(*ctx).run }
+}
+
+/// # Safety
+/// `v` points into the run's arena (or into a value held there).
+unsafe fn val<'a>(v: V) -> &'a Value {
+    unsafe { &*v }
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
+}
+
+/// Runs `body`; a panic becomes an internal error of the run and `fallback`.
+fn guard<T>(ctx: *mut Ctx, fallback: T, body: impl FnOnce() -> T) -> T {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(value) => value,
+        Err(payload) => {
+            let message = panic_message(payload);
+            unsafe {
+                let run = run(ctx);
+                run.raise(&mut *ctx, Pending::Internal(message));
+            }
+            fallback
+        }
+    }
+}
+
+/// A result as a value pointer, or the error raised.
+unsafe fn give(ctx: *mut Ctx, result: crate::error::Result<Value>) -> V {
+    unsafe {
+        let run = run(ctx);
+        match result {
+            Ok(value) => run.alloc(value),
+            Err(error) => {
+                let loc = (*ctx).loc;
+                run.raise(&mut *ctx, Pending::Error(error, loc));
+                run.null
+            }
+        }
+    }
+}
+
+unsafe fn fail_with(ctx: *mut Ctx, message: String) {
+    unsafe {
+        let loc = (*ctx).loc;
+        run(ctx).raise(
+            &mut *ctx,
+            Pending::Error(RuntimeError::runtime(message), loc),
+        );
+    }
+}
+
+/// Calls a function value with arguments; its failure is already pending.
+pub(crate) unsafe fn call_closure(
+    ctx: *mut Ctx,
+    word: u64,
+    args: &[&Value],
+) -> crate::error::Result<Value> {
+    unsafe {
+        let closure = &*(word as *const Closure);
+        let result: V = match args {
+            [a] => {
+                let f: extern "C" fn(*mut Ctx, *const u64, V) -> V =
+                    std::mem::transmute(closure.function);
+                f(ctx, closure.env, *a)
+            }
+            [a, b] => {
+                let f: extern "C" fn(*mut Ctx, *const u64, V, V) -> V =
+                    std::mem::transmute(closure.function);
+                f(ctx, closure.env, *a, *b)
+            }
+            [] => {
+                let f: extern "C" fn(*mut Ctx, *const u64) -> V =
+                    std::mem::transmute(closure.function);
+                f(ctx, closure.env)
+            }
+            _ => {
+                return Err(RuntimeError::runtime(
+                    "a function of more than two arguments cannot be called here",
+                ));
+            }
+        };
+        if (*ctx).failed != 0 || result.is_null() {
+            // The failure is pending in the run; this error only unwinds the caller.
+            return Err(RuntimeError::runtime("an error is pending"));
+        }
+        Ok((*result).clone())
+    }
+}
+
+macro_rules! abi {
+    ($(
+        $(#[$doc:meta])*
+        fn $name:ident($ctx:ident $(, $arg:ident: $ty:ty)*) -> $ret:ty = $fallback:expr; $body:block
+    )*) => {
+        $(
+            $(#[$doc])*
+            /// # Safety
+            /// Called by generated code with the run's context and values of the run.
+            #[unsafe(no_mangle)]
+            pub unsafe extern "C" fn $name($ctx: *mut Ctx $(, $arg: $ty)*) -> $ret {
+                guard($ctx, $fallback, || unsafe { $body })
+            }
+        )*
+
+        /// The symbols generated code may call, for the JIT.
+        pub fn symbols() -> Vec<(&'static str, *const u8)> {
+            vec![$((stringify!($name), $name as *const u8),)*]
+        }
+    };
+}
+
+abi! {
+    /// `input`.
+    fn ferry_input(ctx) -> V = std::ptr::null(); { &run(ctx).input as V }
+    /// `config`.
+    fn ferry_config(ctx) -> V = std::ptr::null(); { &run(ctx).config as V }
+    /// `trigger`.
+    fn ferry_trigger(ctx) -> V = std::ptr::null(); { &run(ctx).trigger as V }
+    /// `config` inside an adaptor: its own section.
+    fn ferry_adaptor_config(ctx, adaptor: i64) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        run.adaptor_configs.get(adaptor as usize).map_or(run.null, |c| c as V)
+    }
+    fn ferry_set_global(ctx, index: i64, value: V) -> V = std::ptr::null(); {
+        *(*ctx).globals.add(index as usize) = value;
+        run(ctx).null
+    }
+
+    fn ferry_box_int(ctx, n: i64) -> V = std::ptr::null(); { run(ctx).alloc(Value::Int(n)) }
+    fn ferry_box_float(ctx, x: f64) -> V = std::ptr::null(); { run(ctx).alloc(Value::Float(x)) }
+    fn ferry_box_bool(ctx, b: u8) -> V = std::ptr::null(); { run(ctx).alloc(Value::Bool(b != 0)) }
+    fn ferry_unbox_int(ctx, v: V) -> i64 = 0; {
+        match val(v) {
+            Value::Int(n) => *n,
+            Value::Float(x) if x.fract() == 0.0 && x.abs() < 9.2e18 => *x as i64,
+            other => {
+                fail_with(ctx, format!("expected an Int, found {}", other.kind_name()));
+                0
+            }
+        }
+    }
+    fn ferry_unbox_float(ctx, v: V) -> f64 = 0.0; {
+        match val(v) {
+            Value::Float(x) => *x,
+            Value::Int(n) => *n as f64,
+            other => {
+                fail_with(ctx, format!("expected a Float, found {}", other.kind_name()));
+                0.0
+            }
+        }
+    }
+    fn ferry_unbox_bool(ctx, v: V) -> u8 = 0; {
+        match val(v) {
+            Value::Bool(b) => *b as u8,
+            other => {
+                fail_with(ctx, format!("expected a Bool, found {}", other.kind_name()));
+                0
+            }
+        }
+    }
+    fn ferry_is_null(ctx, v: V) -> u8 = 1; { val(v).is_missing() as u8 }
+
+    /// `a + b` etc. overflowed: an error naming the operation.
+    fn ferry_overflow(ctx, a: i64, b: i64, op: i64) -> V = std::ptr::null(); {
+        fail_with(ctx, format!("integer overflow: {a} {} {b}", op as u8 as char));
+        run(ctx).null
+    }
+    fn ferry_int_rem(ctx, a: i64, b: i64) -> i64 = 0; {
+        match crate::stdlib::number::rem(a, b) {
+            Ok(n) => n,
+            Err(e) => {
+                let loc = (*ctx).loc;
+                run(ctx).raise(&mut *ctx, Pending::Error(e, loc));
+                0
+            }
+        }
+    }
+    fn ferry_float_div(ctx, a: f64, b: f64) -> f64 = 0.0; {
+        match crate::stdlib::number::divide(a, b) {
+            Ok(x) => x,
+            Err(e) => {
+                let loc = (*ctx).loc;
+                run(ctx).raise(&mut *ctx, Pending::Error(e, loc));
+                0.0
+            }
+        }
+    }
+    fn ferry_eq(ctx, a: V, b: V) -> u8 = 0; { (val(a) == val(b)) as u8 }
+    fn ferry_cmp(ctx, a: V, b: V) -> i64 = 0; {
+        match crate::value::compare(val(a), val(b)) {
+            Some(std::cmp::Ordering::Less) => -1,
+            Some(std::cmp::Ordering::Equal) => 0,
+            Some(std::cmp::Ordering::Greater) => 1,
+            // Unordered (NaN): every comparison but `!=` is false.
+            None => 2,
+        }
+    }
+
+    /// `"a ${b} c"`: the parts' texts joined.
+    fn ferry_text(ctx, n: i64, words: *const u64) -> V = std::ptr::null(); {
+        let mut out = String::new();
+        for i in 0..n as usize {
+            let v = val(*words.add(i) as V);
+            match v {
+                Value::Str(s) => out.push_str(s.as_str()),
+                other => out.push_str(&json::to_text(other)),
+            }
+        }
+        run(ctx).alloc(Value::Str(Str::from(out)))
+    }
+    fn ferry_list(ctx, n: i64, words: *const u64) -> V = std::ptr::null(); {
+        let items = (0..n as usize).map(|i| val(*words.add(i) as V).clone()).collect();
+        run(ctx).alloc(Value::list(items))
+    }
+    fn ferry_record(ctx, shape: i64, words: *const u64) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        let shape = run.program.shapes[shape as usize];
+        let slots = (0..shape.fields.len()).map(|i| val(*words.add(i) as V).clone()).collect();
+        run.alloc(Value::record(Record::new(shape, slots, None)))
+    }
+    fn ferry_object_new(ctx) -> V = std::ptr::null(); { run(ctx).alloc(Value::object(Object::new())) }
+    fn ferry_object_set(ctx, object: V, key: V, value: V) -> V = std::ptr::null(); {
+        let object = &mut *(object as *mut Value);
+        if let (Value::Object(o), Value::Str(k)) = (object, val(key)) {
+            std::rc::Rc::make_mut(o).insert(k.clone(), val(value).clone());
+        }
+        run(ctx).null
+    }
+    fn ferry_object_spread(ctx, object: V, from: V) -> V = std::ptr::null(); {
+        let object = &mut *(object as *mut Value);
+        if let Value::Object(o) = object {
+            let o = std::rc::Rc::make_mut(o);
+            match val(from) {
+                Value::Record(r) => {
+                    for (k, v) in r.members() {
+                        o.insert(k, v);
+                    }
+                }
+                Value::Object(other) => {
+                    for (k, v) in other.iter() {
+                        o.insert(k.clone(), v.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        run(ctx).null
+    }
+    /// `+` of texts or lists.
+    fn ferry_concat(ctx, a: V, b: V) -> V = std::ptr::null(); {
+        let result = match (val(a), val(b)) {
+            (Value::Str(x), Value::Str(y)) => Ok(Value::Str(Str::from(format!("{}{}", x.as_str(), y.as_str())))),
+            (Value::List(x), Value::List(y)) => Ok(crate::stdlib::list::concat(x, y)),
+            (x, y) => Err(RuntimeError::runtime(format!("`+` does not join {} and {}", x.kind_name(), y.kind_name()))),
+        };
+        give(ctx, result)
+    }
+
+    /// `r.f` on a record of a known shape: by slot when the shape is the one
+    /// expected, by name otherwise.
+    fn ferry_field(ctx, target: V, shape: i64, slot: i64, key: i64) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        let value = val(target);
+        if let Value::Record(r) = value
+            && std::ptr::eq(r.shape, run.program.shapes[shape as usize])
+        {
+            let v = &r.slots[slot as usize];
+            return if v.is_absent() { run.null } else { v as V };
+        }
+        field_by_name(ctx, value, key)
+    }
+    /// `x.f` on `Json`.
+    fn ferry_get(ctx, target: V, key: i64) -> V = std::ptr::null(); { field_by_name(ctx, val(target), key) }
+    fn ferry_index(ctx, target: V, key: V) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        let result = match (val(target), val(key)) {
+            (Value::List(xs), Value::Int(i)) => Ok(crate::stdlib::list::get(xs, *i)),
+            (Value::Null | Value::Absent, _) => Ok(Value::Null),
+            (container, Value::Str(k)) => match container {
+                Value::Record(_) | Value::Object(_) => Ok(container.get_field(k.as_str()).map_or(Value::Null, |v| v.into_owned())),
+                other => Err(RuntimeError::runtime(format!("cannot read key \"{}\" of {}", k.as_str(), other.kind_name()))),
+            },
+            (container, k) => Err(RuntimeError::runtime(format!("cannot index {} with {}", container.kind_name(), k.kind_name()))),
+        };
+        let _ = run;
+        give(ctx, result)
+    }
+    /// `e as T`: checked against the type's descriptor.
+    fn ferry_as(ctx, value: V, desc: i64) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        let result = json::convert(val(value), &run.program.descs[desc as usize]).map_err(RuntimeError::decode);
+        give(ctx, result)
+    }
+    fn ferry_method(ctx, method: i64, receiver: V, n: i64, words: *const u64) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        let method: Method = run.program.methods[method as usize];
+        let words: Vec<u64> = (0..n as usize).map(|i| *words.add(i)).collect();
+        let args: Vec<&Value> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| if i == 0 && method.takes_function() { &Value::Null } else { val(*w as V) })
+            .collect();
+        let receiver = if receiver.is_null() { &Value::Null } else { val(receiver) };
+        let mut call = |word: u64, args: &[&Value]| call_closure(ctx, word, args);
+        let result = method.call(receiver, &args, &words, &mut call);
+        give(ctx, result)
+    }
+    fn ferry_len(ctx, list: V) -> i64 = 0; {
+        match val(list) {
+            Value::List(xs) => xs.len() as i64,
+            Value::Null | Value::Absent => 0,
+            other => {
+                fail_with(ctx, format!("a `for` goes over a list, not {}", other.kind_name()));
+                0
+            }
+        }
+    }
+    fn ferry_list_get(ctx, list: V, index: i64) -> V = std::ptr::null(); {
+        match val(list) {
+            Value::List(xs) => &xs[index as usize] as V,
+            _ => run(ctx).null,
+        }
+    }
+    /// The `k`th part of a pair (`for (a, b) in …`).
+    fn ferry_pair(ctx, pair: V, k: i64) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        match val(pair) {
+            Value::Record(r) => r.slots.get(k as usize).map_or(run.null, |v| v as V),
+            Value::List(xs) => xs.get(k as usize).map_or(run.null, |v| v as V),
+            other => {
+                fail_with(ctx, format!("expected a pair, found {}", other.kind_name()));
+                run.null
+            }
+        }
+    }
+    fn ferry_closure(ctx, function: *const u8, n: i64, words: *const u64) -> *const Closure = std::ptr::null(); {
+        let env = std::slice::from_raw_parts(words, n as usize);
+        run(ctx).closure(function, env)
+    }
+
+    fn ferry_log(ctx, level: i64, value: V) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        run.write_log(level == 1, val(value));
+        run.null
+    }
+    fn ferry_output(ctx, value: V) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        run.output = Some(val(value).clone());
+        run.null
+    }
+    fn ferry_skip(ctx, reason: V) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        let reason = match val(reason) {
+            Value::Null | Value::Absent => None,
+            Value::Str(s) => Some(s.as_str().to_string()),
+            other => Some(json::to_text(other)),
+        };
+        run.raise(&mut *ctx, Pending::Skip(reason));
+        run.null
+    }
+    fn ferry_fail(ctx, reason: V, loc: i64) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        let message = match val(reason) {
+            Value::Str(s) => s.as_str().to_string(),
+            other => json::to_text(other),
+        };
+        run.raise(&mut *ctx, Pending::Fail(message, loc as u32));
+        run.null
+    }
+    fn ferry_no_match(ctx, loc: i64) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        run.raise(&mut *ctx, Pending::Error(RuntimeError::runtime("no `match` arm matches this value"), loc as u32));
+        run.null
+    }
+    /// In `catch`: the pending error as the language's `Error`, or null when
+    /// it cannot be caught (`fail`, `skip`, an internal error).
+    fn ferry_catch(ctx) -> V = std::ptr::null(); {
+        let run = run(ctx);
+        match run.pending.take() {
+            Some(Pending::Error(error, _)) => {
+                (*ctx).failed = 0;
+                let error = error.redact(&run.redactor);
+                run.alloc(error.to_value(run.error_shape))
+            }
+            other => {
+                run.pending = other;
+                std::ptr::null()
+            }
+        }
+    }
+    /// A call of an adaptor's op.
+    fn ferry_op(ctx, op: i64, n: i64, words: *const u64) -> V = std::ptr::null(); {
+        let args: Vec<Value> = (0..n as usize).map(|i| val(*words.add(i) as V).clone()).collect();
+        let result = crate::ops::call(run(ctx), op as usize, args);
+        give(ctx, result)
+    }
+}
+
+unsafe fn field_by_name(ctx: *mut Ctx, value: &Value, key: i64) -> V {
+    unsafe {
+        let run = run(ctx);
+        let name = match &run.program.constants[key as usize] {
+            Value::Str(s) => s.clone(),
+            _ => return run.null,
+        };
+        match value {
+            Value::Record(_) | Value::Object(_) => match value.get_field(name.as_str()) {
+                Some(std::borrow::Cow::Borrowed(v)) if !v.is_absent() => v as V,
+                Some(std::borrow::Cow::Owned(v)) if !v.is_absent() => run.alloc(v),
+                _ => run.null,
+            },
+            Value::Null | Value::Absent => run.null,
+            other => {
+                fail_with(
+                    ctx,
+                    format!(
+                        "cannot read the field `{}` of {}",
+                        name.as_str(),
+                        other.kind_name()
+                    ),
+                );
+                run.null
+            }
+        }
+    }
+}

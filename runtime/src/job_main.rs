@@ -1,0 +1,445 @@
+//! Running a compiled job: input and config checked before the first statement,
+//! the job's main body, and the exit codes of LANGUAGE.md §9. Used by `ferry run`
+//! (JIT) and by every executable `ferry build` writes (`ferry_standalone_main`).
+
+use crate::json::{self, TypeDesc};
+use crate::program::Program;
+use crate::run::{Ctx, LogFormat, Outcome, Run};
+use crate::secrets::Redactor;
+use crate::value::{Object, Str, Value};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+/// The job's main body, as generated code: `fn(ctx)`.
+pub type JobMain = unsafe extern "C" fn(*mut Ctx);
+
+/// Where the input comes from.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// `--input FILE`.
+    File(PathBuf),
+    /// `--input -`, or stdin that is not a terminal.
+    Stdin,
+    /// Given directly (a webhook's body); empty is `null`.
+    Bytes(Vec<u8>),
+    /// No input: `null`.
+    None,
+}
+
+/// How one run is set up.
+pub struct RunOptions {
+    pub input: Input,
+    /// The parsed `--config` file, if any.
+    pub config: Option<serde_json::Value>,
+    /// The name of the config file, for messages.
+    pub config_name: String,
+    pub log_format: LogFormat,
+    /// Print requests instead of sending them, answering from these recordings.
+    pub dry_run: Option<crate::http::Recordings>,
+    /// `trigger.fired_at`, `last_success`, `headers`.
+    pub fired_at: String,
+    pub last_success: Option<String>,
+    pub headers: Vec<(String, String)>,
+    /// Environment lookups (`FERRY_DHIS2_PASSWORD`); replaceable in tests.
+    pub env: Box<dyn Fn(&str) -> Option<String>>,
+    pub pretty: bool,
+}
+
+impl RunOptions {
+    pub fn new(input: Input) -> RunOptions {
+        RunOptions {
+            input,
+            config: None,
+            config_name: "--config".into(),
+            log_format: LogFormat::Human,
+            dry_run: None,
+            fired_at: crate::stdlib::date::now().as_str().to_string(),
+            last_success: None,
+            headers: Vec::new(),
+            env: Box::new(|name| std::env::var(name).ok()),
+            pretty: false,
+        }
+    }
+}
+
+fn input_error(message: String) -> Outcome {
+    Outcome {
+        exit_code: 2,
+        output: None,
+        error: Some(message),
+    }
+}
+
+/// Runs a compiled job once.
+///
+/// # Safety
+/// `main` must be the main body compiled with the program `meta` describes.
+pub unsafe fn execute(
+    meta: &[u8],
+    main: JobMain,
+    mut options: RunOptions,
+    log: Box<dyn Write>,
+) -> Outcome {
+    let program = match Program::load(meta) {
+        Ok(p) => p,
+        Err(e) => {
+            return Outcome {
+                exit_code: 3,
+                output: None,
+                error: Some(format!("internal error: {e}")),
+            };
+        }
+    };
+    let redactor = Redactor::new();
+    let mut run = Run::new(program, redactor.clone(), options.log_format, log);
+    run.dry_run = options
+        .dry_run
+        .take()
+        .map(|recordings| crate::ops::DryRun { recordings });
+
+    // Config: each adaptor's section, from the file and the environment.
+    let mut sections = Object::new();
+    let mut adaptor_configs = Vec::new();
+    let adaptors = run.program.adaptors.clone();
+    for adaptor in &adaptors {
+        let desc = &run.program.descs[adaptor.config];
+        let mut section = options
+            .config
+            .as_ref()
+            .and_then(|c| c.get(&adaptor.name))
+            .cloned()
+            .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+        if let (serde_json::Value::Object(map), TypeDesc::Record { shape, fields }) =
+            (&mut section, desc.resolve())
+        {
+            for (field, field_desc) in shape.fields.iter().zip(fields.iter()) {
+                let var = format!(
+                    "FERRY_{}_{}",
+                    adaptor.name.to_uppercase(),
+                    field.as_str().to_uppercase()
+                );
+                if let Some(text) = (options.env)(&var) {
+                    let value = match field_desc.desc.resolve() {
+                        TypeDesc::Int | TypeDesc::Float | TypeDesc::Bool => {
+                            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+                        }
+                        _ => serde_json::Value::String(text),
+                    };
+                    map.insert(field.as_str().to_string(), value);
+                }
+            }
+        }
+        for secret in &adaptor.secrets {
+            if let Some(serde_json::Value::String(s)) = section.get(secret) {
+                redactor.add(s);
+            }
+        }
+        if let (Some(serde_json::Value::String(user)), Some(serde_json::Value::String(password))) =
+            (section.get("username"), section.get("password"))
+        {
+            redactor.add_basic_auth(user, password);
+        }
+        let text = section.to_string();
+        match json::decode(text.as_bytes(), desc) {
+            Ok(value) => {
+                sections.insert(Str::from(adaptor.name.as_str()), value.clone());
+                adaptor_configs.push(value);
+            }
+            Err(e) => {
+                let message = redactor.redact(&e.to_string()).into_owned();
+                let message = message.replacen('$', &format!("$.{}", adaptor.name), 1);
+                return input_error(format!(
+                    "invalid config in {}: {message}\n  set it in the config file under \"{}\", or as FERRY_{}_<FIELD> in the environment",
+                    options.config_name,
+                    adaptor.name,
+                    adaptor.name.to_uppercase()
+                ));
+            }
+        }
+    }
+    run.config = Value::object(sections);
+    run.adaptor_configs = adaptor_configs;
+
+    // Input: checked against `input:` before anything runs.
+    let bytes = match read_input(&options.input) {
+        Ok(bytes) => bytes,
+        Err(e) => return input_error(e),
+    };
+    run.input = if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        match json::decode(b"null", &run.program.descs[run.program.input]) {
+            Ok(v) => v,
+            Err(e) => {
+                return input_error(format!(
+                    "invalid input: no input given, and the job needs one: {e}"
+                ));
+            }
+        }
+    } else {
+        match json::decode_vec(bytes, &run.program.descs[run.program.input]) {
+            Ok(v) => v,
+            Err(e) => {
+                return input_error(format!(
+                    "invalid input: {}",
+                    redactor.redact(&e.to_string())
+                ));
+            }
+        }
+    };
+    run.trigger = trigger_value(&run, &options);
+
+    let mut globals = std::mem::take(&mut run.globals);
+    let run_ptr: *mut Run = &mut *run;
+    let mut ctx = Ctx {
+        failed: 0,
+        loc: 0,
+        constants: run.constants.as_ptr(),
+        globals: globals.as_mut_ptr(),
+        run: run_ptr,
+    };
+    unsafe { main(&mut ctx) };
+    drop(globals);
+    run.finish(options.pretty)
+}
+
+fn read_input(input: &Input) -> Result<Vec<u8>, String> {
+    match input {
+        Input::None => Ok(Vec::new()),
+        Input::Bytes(b) => Ok(b.clone()),
+        Input::File(path) => std::fs::read(path)
+            .map_err(|e| format!("cannot read the input {}: {e}", path.display())),
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read the input from stdin: {e}"))?;
+            Ok(bytes)
+        }
+    }
+}
+
+fn trigger_value(run: &Run, options: &RunOptions) -> Value {
+    use crate::program::TriggerMeta;
+    let mut fields = vec!["fired_at"];
+    let mut slots = vec![Value::Str(Str::from(options.fired_at.as_str()))];
+    match &run.program.trigger {
+        Some(TriggerMeta::Cron { .. } | TriggerMeta::Every { .. }) => {
+            fields.push("last_success");
+            slots.push(
+                options
+                    .last_success
+                    .as_deref()
+                    .map_or(Value::Null, Value::from),
+            );
+        }
+        Some(TriggerMeta::Webhook { .. }) => {
+            fields.push("headers");
+            let mut headers = Object::new();
+            for (k, v) in &options.headers {
+                let key = Str::from(k.to_ascii_lowercase());
+                let joined = match headers.get(key.as_str()) {
+                    Some(Value::Str(prev)) => format!("{}, {v}", prev.as_str()),
+                    _ => v.clone(),
+                };
+                headers.insert(key, Value::from(joined));
+            }
+            slots.push(Value::object(headers));
+        }
+        None => {}
+    }
+    let shape = crate::value::Shape::intern(&fields, false);
+    Value::record(crate::value::Record::new(shape, slots, None))
+}
+
+/// The input a job reads when `--input` is not given: stdin unless it is a terminal.
+pub fn default_input() -> Input {
+    if std::io::stdin().is_terminal() {
+        Input::None
+    } else {
+        Input::Stdin
+    }
+}
+
+/// Reads a `--config` file: a JSON object.
+pub fn read_config(path: &std::path::Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the config {}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("the config {} is not JSON: {e}", path.display()))?;
+    if !value.is_object() {
+        return Err(format!(
+            "the config {} must be a JSON object, like {{ \"dhis2\": {{ … }} }}",
+            path.display()
+        ));
+    }
+    Ok(value)
+}
+
+/// Writes the output of a successful run where `--output` says.
+pub fn write_output(output: &str, to: Option<&std::path::Path>) -> Result<(), String> {
+    match to {
+        Some(path) if path != std::path::Path::new("-") => {
+            std::fs::write(path, format!("{output}\n"))
+                .map_err(|e| format!("cannot write the output {}: {e}", path.display()))
+        }
+        _ => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`job | head`) is not an error of the job.
+            let _ = stdout
+                .write_all(output.as_bytes())
+                .and_then(|_| stdout.write_all(b"\n"))
+                .and_then(|_| stdout.flush());
+            Ok(())
+        }
+    }
+}
+
+/// `--log-format`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum LogFormatArg {
+    Human,
+    Json,
+}
+
+/// The options of a run, shared by `ferry run JOB` and a built job's `run`.
+#[derive(Clone, Debug, clap::Args)]
+pub struct RunArgs {
+    /// The input JSON: a file, or `-` for standard input [default: standard input
+    /// when it is not a terminal, else no input (`null`)].
+    #[arg(long, value_name = "FILE|-")]
+    pub input: Option<PathBuf>,
+    /// The config: a JSON object with a section per adaptor, e.g. { "dhis2": { "hostUrl": … } }.
+    /// Any field may come from the environment instead, as FERRY_<ADAPTOR>_<FIELD>.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where to write the output JSON: a file, or `-` for standard output [default: -].
+    #[arg(long, value_name = "FILE|-")]
+    pub output: Option<PathBuf>,
+    /// How `log` and `warn` lines are written to standard error.
+    #[arg(long, value_enum, default_value = "human")]
+    pub log_format: LogFormatArg,
+    /// Print every request instead of sending it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// With --dry-run: recorded responses to answer requests with (a JSON array).
+    #[arg(long, value_name = "FILE", requires = "dry_run")]
+    pub responses: Option<PathBuf>,
+    /// Write the output indented.
+    #[arg(long)]
+    pub pretty: bool,
+}
+
+impl RunArgs {
+    pub fn options(&self) -> Result<RunOptions, String> {
+        let input = match &self.input {
+            Some(p) if p == std::path::Path::new("-") => Input::Stdin,
+            Some(p) => Input::File(p.clone()),
+            None => default_input(),
+        };
+        let mut options = RunOptions::new(input);
+        if let Some(path) = &self.config {
+            options.config = Some(read_config(path)?);
+            options.config_name = path.display().to_string();
+        }
+        options.log_format = match self.log_format {
+            LogFormatArg::Human => LogFormat::Human,
+            LogFormatArg::Json => LogFormat::Json,
+        };
+        options.pretty = self.pretty;
+        if self.dry_run {
+            options.dry_run = Some(match &self.responses {
+                Some(path) => crate::http::Recordings::load(path).map_err(|e| e.to_string())?,
+                None => crate::http::Recordings::none(),
+            });
+        }
+        Ok(options)
+    }
+}
+
+/// Runs a compiled job with command-line options: errors to standard error, the
+/// output where `--output` says; returns the exit code.
+///
+/// # Safety
+/// `main` must be the main body compiled with the program `meta` describes.
+pub unsafe fn run_with_args(meta: &[u8], main: JobMain, args: &RunArgs) -> i32 {
+    let options = match args.options() {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let outcome = unsafe { execute(meta, main, options, Box::new(std::io::stderr())) };
+    if let Some(error) = &outcome.error {
+        eprintln!("error: {error}");
+    }
+    if let Some(output) = &outcome.output
+        && let Err(message) = write_output(output, args.output.as_deref())
+    {
+        eprintln!("error: {message}");
+        return 2;
+    }
+    outcome.exit_code
+}
+
+#[derive(clap::Parser)]
+#[command(
+    about = "A Ferry job, compiled by `ferry build`.",
+    disable_version_flag = true
+)]
+struct JobCli {
+    #[command(subcommand)]
+    command: Option<JobCommand>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(clap::Subcommand)]
+enum JobCommand {
+    /// Run the job once (the default).
+    Run(RunArgs),
+}
+
+/// The `main` of every executable `ferry build` writes.
+///
+/// # Safety
+/// Called by the generated C `main` with its arguments, the program's metadata
+/// and its main body.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ferry_standalone_main(
+    argc: i32,
+    argv: *const *const std::ffi::c_char,
+    meta: *const u8,
+    meta_len: i64,
+    main: JobMain,
+) -> i32 {
+    // Like a Rust `main`: a closed pipe is an error to handle, not a signal.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    let args: Vec<String> = (0..argc as usize)
+        .map(|i| unsafe {
+            std::ffi::CStr::from_ptr(*argv.add(i))
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let meta = unsafe { std::slice::from_raw_parts(meta, meta_len as usize) };
+    let result = std::panic::catch_unwind(|| {
+        use clap::Parser;
+        let cli = match JobCli::try_parse_from(&args) {
+            Ok(cli) => cli,
+            Err(e) => {
+                let _ = e.print();
+                return if e.use_stderr() { 2 } else { 0 };
+            }
+        };
+        match cli.command {
+            Some(JobCommand::Run(run)) => unsafe { run_with_args(meta, main, &run) },
+            None => unsafe { run_with_args(meta, main, &cli.run) },
+        }
+    });
+    result.unwrap_or_else(|_| {
+        eprintln!("error: internal error of Ferry (please report this)");
+        3
+    })
+}

@@ -1,0 +1,234 @@
+//! One run of a job: its values, its pending error, its output and logs, and how
+//! it ends (LANGUAGE.md §9 exit codes).
+//!
+//! Values live in an arena for the whole run: generated code passes pointers to
+//! them and never frees anything, so it needs no reference counting.
+
+use crate::error::RuntimeError;
+use crate::json;
+use crate::program::Program;
+use crate::secrets::Redactor;
+use crate::value::{Shape, Value};
+use std::io::Write;
+use typed_arena::Arena;
+
+/// The context every generated function gets first. Its layout is shared with
+/// the compiler (`compiler/src/codegen/mod.rs`, `ctx` offsets).
+#[repr(C)]
+pub struct Ctx {
+    /// Nonzero when an error is pending: generated code goes to its handler.
+    pub failed: u32,
+    /// The source location (index into the program's locations) of the
+    /// operation being run, for error messages.
+    pub loc: u32,
+    pub constants: *const *const Value,
+    pub globals: *mut *const Value,
+    pub run: *mut Run,
+}
+
+/// A function value: generated code and its captured words.
+#[repr(C)]
+pub struct Closure {
+    pub function: *const u8,
+    pub env: *const u64,
+}
+
+/// Why the run is unwinding.
+#[derive(Debug)]
+pub enum Pending {
+    /// A failure `try`/`catch` can catch.
+    Error(RuntimeError, u32),
+    /// `fail "reason"`.
+    Fail(String, u32),
+    /// `skip "reason"`: the job ends successfully with no output.
+    Skip(Option<String>),
+    /// A bug in Ferry itself.
+    Internal(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub struct Outcome {
+    /// 0 success or skip, 1 failed, 2 bad input or config, 3 internal error.
+    pub exit_code: i32,
+    /// The output as JSON (redacted), when the run succeeded.
+    pub output: Option<String>,
+    /// The failure, as it is reported (redacted).
+    pub error: Option<String>,
+}
+
+pub struct Run {
+    pub program: Program,
+    values: Arena<Value>,
+    closures: Arena<Closure>,
+    words: Arena<u64>,
+    pub constants: Vec<*const Value>,
+    pub globals: Vec<*const Value>,
+    pub input: Value,
+    pub config: Value,
+    pub trigger: Value,
+    /// Each adaptor's config section, in the order of `program.adaptors`.
+    pub adaptor_configs: Vec<Value>,
+    pub output: Option<Value>,
+    pub pending: Option<Pending>,
+    pub redactor: Redactor,
+    pub log_format: LogFormat,
+    /// Where `log` and `warn` go (stderr, or a buffer in `serve`).
+    pub log: Box<dyn Write>,
+    pub null: *const Value,
+    pub error_shape: &'static Shape,
+    /// The HTTP client of the run's ops, created on first use.
+    pub http: Option<crate::http::Client>,
+    pub dry_run: Option<crate::ops::DryRun>,
+}
+
+impl Run {
+    pub fn new(
+        program: Program,
+        redactor: Redactor,
+        log_format: LogFormat,
+        log: Box<dyn Write>,
+    ) -> Box<Run> {
+        let mut run = Box::new(Run {
+            values: Arena::new(),
+            closures: Arena::new(),
+            words: Arena::new(),
+            constants: Vec::new(),
+            globals: Vec::new(),
+            input: Value::Null,
+            config: Value::Null,
+            trigger: Value::Null,
+            adaptor_configs: Vec::new(),
+            output: None,
+            pending: None,
+            redactor,
+            log_format,
+            log,
+            null: std::ptr::null(),
+            error_shape: Shape::intern(&["kind", "message", "status", "body", "path"], false),
+            http: None,
+            dry_run: None,
+            program,
+        });
+        run.null = run.alloc(Value::Null);
+        let constants: Vec<Value> = run.program.constants.clone();
+        run.constants = constants.into_iter().map(|c| run.alloc(c)).collect();
+        run.globals = vec![run.null; run.program.globals];
+        run
+    }
+
+    /// Keeps a value for the rest of the run; generated code holds the pointer.
+    pub fn alloc(&self, value: Value) -> *const Value {
+        self.values.alloc(value)
+    }
+
+    pub fn closure(&self, function: *const u8, env: &[u64]) -> *const Closure {
+        let env = self.words.alloc_extend(env.iter().copied());
+        self.closures.alloc(Closure {
+            function,
+            env: env.as_ptr(),
+        })
+    }
+
+    /// The `file:line:col` of a location.
+    pub fn location(&self, loc: u32) -> &str {
+        self.program
+            .locations
+            .get(loc as usize)
+            .map_or("?", |s| s.as_str())
+    }
+
+    /// Records an error unless one is already pending (raised by a callee).
+    pub fn raise(&mut self, ctx: &mut Ctx, pending: Pending) {
+        if ctx.failed == 0 {
+            self.pending = Some(pending);
+            ctx.failed = 1;
+        }
+    }
+
+    pub fn write_log(&mut self, warn: bool, value: &Value) {
+        let text = match value {
+            Value::Str(s) => s.as_str().to_string(),
+            other => json::to_json_string(other),
+        };
+        let text = self.redactor.redact(&text).into_owned();
+        let line = match self.log_format {
+            LogFormat::Human => format!("{}: {text}\n", if warn { "warn" } else { "log" }),
+            LogFormat::Json => {
+                let level = if warn { "warn" } else { "info" };
+                format!(
+                    "{}\n",
+                    serde_json::json!({ "level": level, "message": text, "job": self.program.job })
+                )
+            }
+        };
+        let _ = self.log.write_all(line.as_bytes());
+    }
+
+    /// How the run ended, once the job's main body has returned.
+    pub fn finish(&mut self, pretty: bool) -> Outcome {
+        match self.pending.take() {
+            None => {
+                let value = self.output.take().unwrap_or(Value::Null);
+                let mut out = Vec::new();
+                if pretty {
+                    json::write_json_pretty(&value, &mut out);
+                } else {
+                    json::write_json(&value, &mut out);
+                }
+                let text = String::from_utf8_lossy(&out);
+                Outcome {
+                    exit_code: 0,
+                    output: Some(self.redactor.redact(&text).into_owned()),
+                    error: None,
+                }
+            }
+            Some(Pending::Skip(reason)) => {
+                let message = reason.map(|r| self.redactor.redact(&r).into_owned());
+                if let Some(m) = &message {
+                    let _ = self.log.write_all(format!("skipped: {m}\n").as_bytes());
+                }
+                Outcome {
+                    exit_code: 0,
+                    output: Some("null".into()),
+                    error: None,
+                }
+            }
+            Some(Pending::Fail(message, loc)) => {
+                let message = format!(
+                    "{} (at {})",
+                    self.redactor.redact(&message),
+                    self.location(loc)
+                );
+                Outcome {
+                    exit_code: 1,
+                    output: None,
+                    error: Some(message),
+                }
+            }
+            Some(Pending::Error(error, loc)) => {
+                let error = error.redact(&self.redactor);
+                let message = format!("{} (at {})", error.message, self.location(loc));
+                Outcome {
+                    exit_code: 1,
+                    output: None,
+                    error: Some(message),
+                }
+            }
+            Some(Pending::Internal(message)) => Outcome {
+                exit_code: 3,
+                output: None,
+                error: Some(format!(
+                    "internal error: {} (please report this)",
+                    self.redactor.redact(&message)
+                )),
+            },
+        }
+    }
+}

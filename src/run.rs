@@ -1,0 +1,55 @@
+//! `ferry run JOB`: compile in memory (Cranelift JIT) and run at once.
+
+use crate::output::{self, ColorChoice};
+use ferry_runtime::job_main::{self, RunArgs};
+use std::path::{Path, PathBuf};
+
+/// Checks and compiles a job; on errors, prints them and gives the exit code.
+pub fn compile(path: &Path, adaptor_paths: &[PathBuf]) -> Result<ferry_compiler::ir::Program, i32> {
+    let analysis = match ferry_compiler::check_file(path, adaptor_paths) {
+        Ok(a) => a,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Err(2);
+        }
+    };
+    if analysis.has_errors() {
+        let errors: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        output::print_human(&errors, &analysis.sources, ColorChoice::Auto);
+        eprintln!("error: {} has errors; nothing was run", path.display());
+        return Err(1);
+    }
+    ferry_compiler::ir::lower(&analysis).map_err(|message| {
+        eprintln!("error: {message}");
+        2
+    })
+}
+
+pub fn run(path: &Path, adaptor_paths: &[PathBuf], args: &RunArgs) -> i32 {
+    let program = match compile(path, adaptor_paths) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    if std::env::var_os("FERRY_DUMP_IR").is_some() {
+        eprintln!("{:#?}", program.functions);
+    }
+    let meta = program.meta.to_json();
+    let jit = match ferry_compiler::codegen::jit::compile(&program, &ferry_runtime::abi::symbols())
+    {
+        Ok(jit) => jit,
+        Err(message) => {
+            eprintln!("error: internal error while compiling: {message}");
+            return 3;
+        }
+    };
+    // Safety: `jit.main` is this program's main body, compiled with `meta`.
+    unsafe {
+        let main: job_main::JobMain = std::mem::transmute(jit.main);
+        job_main::run_with_args(meta.as_bytes(), main, args)
+    }
+}
