@@ -1,6 +1,7 @@
 //! `ferry`: the command-line front end. Each subcommand lives in its own module;
 //! this file only parses arguments and maps outcomes to exit codes.
 
+mod build;
 mod check;
 mod format;
 mod lsp;
@@ -45,6 +46,17 @@ enum Command {
         job: PathBuf,
         #[command(flatten)]
         args: ferry_runtime::job_main::RunArgs,
+        /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
+        #[arg(long = "adaptor-path", value_name = "DIR")]
+        adaptor_paths: Vec<PathBuf>,
+    },
+    /// Compile a job into a standalone executable.
+    Build {
+        /// The job.
+        job: PathBuf,
+        /// The executable to write [default: the job's name, in the current folder].
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
         /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
         #[arg(long = "adaptor-path", value_name = "DIR")]
         adaptor_paths: Vec<PathBuf>,
@@ -112,6 +124,13 @@ fn main() -> ExitCode {
             args,
             adaptor_paths,
         } => return ExitCode::from(run::run(&job, &adaptor_paths, &args) as u8),
+        Command::Build {
+            job,
+            output,
+            adaptor_paths,
+        } => {
+            return ExitCode::from(build::build(&job, output.as_deref(), &adaptor_paths) as u8);
+        }
         Command::Lsp => lsp::run(),
         Command::Docs {
             adaptor,

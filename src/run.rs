@@ -47,6 +47,7 @@ pub fn run(path: &Path, adaptor_paths: &[PathBuf], args: &RunArgs) -> i32 {
             return 3;
         }
     };
+    job_main::quiet_panics();
     // Safety: `jit.main` is this program's main body, compiled with `meta`.
     unsafe {
         let main: job_main::JobMain = std::mem::transmute(jit.main);

@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod docs;
 pub mod fmt;
 pub mod ir;
+pub mod link;
 pub mod query;
 pub mod source;
 pub mod syntax;

@@ -50,7 +50,7 @@ impl RunOptions {
         RunOptions {
             input,
             config: None,
-            config_name: "--config".into(),
+            config_name: String::new(),
             log_format: LogFormat::Human,
             dry_run: None,
             fired_at: crate::stdlib::date::now().as_str().to_string(),
@@ -148,9 +148,13 @@ pub unsafe fn execute(
             Err(e) => {
                 let message = redactor.redact(&e.to_string()).into_owned();
                 let message = message.replacen('$', &format!("$.{}", adaptor.name), 1);
+                let file = if options.config_name.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {}", options.config_name)
+                };
                 return input_error(format!(
-                    "invalid config in {}: {message}\n  set it in the config file under \"{}\", or as FERRY_{}_<FIELD> in the environment",
-                    options.config_name,
+                    "invalid config{file}: {message}\n  set it in the config file (--config) under \"{}\", or as FERRY_{}_<FIELD> in the environment",
                     adaptor.name,
                     adaptor.name.to_uppercase()
                 ));
@@ -416,6 +420,7 @@ pub unsafe extern "C" fn ferry_standalone_main(
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
+    quiet_panics();
     let args: Vec<String> = (0..argc as usize)
         .map(|i| unsafe {
             std::ffi::CStr::from_ptr(*argv.add(i))
@@ -442,4 +447,10 @@ pub unsafe extern "C" fn ferry_standalone_main(
         eprintln!("error: internal error of Ferry (please report this)");
         3
     })
+}
+
+/// Panics inside the runtime are caught and reported as internal errors, once
+/// and redacted, by the run itself: the default hook would print them raw.
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|_| {}));
 }

@@ -40,7 +40,6 @@ pub fn build<M: Module>(
     let mut e = Emitter {
         b,
         module,
-        program,
         ids,
         runtime,
         pointer,
@@ -111,7 +110,6 @@ fn from_word(b: &mut FunctionBuilder, word: Value, ty: Type) -> Value {
 struct Emitter<'a, 'm, M: Module> {
     b: FunctionBuilder<'a>,
     module: &'m mut M,
-    program: &'m Program,
     ids: &'m [FuncId],
     runtime: &'m mut RuntimeFns,
     pointer: Type,
@@ -193,10 +191,10 @@ impl<M: Module> Emitter<'_, '_, M> {
         sig.params.push(AbiParam::new(self.pointer));
         for a in args {
             let ty = self.b.func.dfg.value_type(*a);
-            sig.params.push(AbiParam::new(ty));
+            sig.params.push(super::abi_param(ty));
         }
         if let Some(ret) = ret {
-            sig.returns.push(AbiParam::new(ret));
+            sig.returns.push(super::abi_param(ret));
         }
         let id = self.runtime.get(self.module, name, sig)?;
         let fref = self.func_ref(id);

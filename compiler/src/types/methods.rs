@@ -340,23 +340,13 @@ fn list_methods(types: &TypeTable, t: Ty) -> Vec<MethodSig> {
             "The first element of each `key`.",
         ),
     ];
-    match types.resolve(&t) {
-        Int | Lit(super::ty::Lit::Int(_)) => {
-            methods.push(sig("sum", vec![], Int, "The total (0 for an empty list)."))
-        }
-        Float => methods.push(sig(
-            "sum",
-            vec![],
-            Float,
-            "The total (0.0 for an empty list).",
-        )),
-        _ if types.is_assignable(&t, &String) && !matches!(t, Error | Never) => methods.push(sig(
-            "join",
-            vec![("sep", String)],
-            String,
-            "The texts with `sep` between them.",
-        )),
-        _ => {}
+    let element_is = |ty: &Ty| types.is_assignable(&t, ty) && !matches!(t, Error | Never);
+    if element_is(&Int) {
+        methods.push(sig("sum", vec![], Int, "The total (0 for an empty list)."));
+    } else if element_is(&Float) {
+        methods.push(sig("sum", vec![], Float, "The total (0.0 for an empty list)."));
+    } else if element_is(&String) {
+        methods.push(sig("join", vec![("sep", String)], String, "The texts with `sep` between them."));
     }
     methods
 }
