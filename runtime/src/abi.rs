@@ -155,7 +155,7 @@ abi! {
 
     fn ferry_box_int(ctx, n: i64) -> V = std::ptr::null(); { run(ctx).alloc(Value::Int(n)) }
     fn ferry_box_float(ctx, x: f64) -> V = std::ptr::null(); { run(ctx).alloc(Value::Float(x)) }
-    fn ferry_box_bool(ctx, b: u8) -> V = std::ptr::null(); { run(ctx).alloc(Value::Bool(b != 0)) }
+    fn ferry_box_bool(ctx, b: u8) -> V = std::ptr::null(); { run(ctx).bools[(b != 0) as usize] }
     fn ferry_unbox_int(ctx, v: V) -> i64 = 0; {
         match val(v) {
             Value::Int(n) => *n,

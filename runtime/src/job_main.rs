@@ -4,7 +4,7 @@
 
 use crate::json::{self, TypeDesc};
 use crate::program::Program;
-use crate::run::{Ctx, LogFormat, Outcome, Run};
+use crate::run::{Ctx, LogFormat, Outcome, Run, Sink};
 use crate::secrets::Redactor;
 use crate::value::{Object, Str, Value};
 use std::io::{IsTerminal, Read, Write};
@@ -43,6 +43,11 @@ pub struct RunOptions {
     /// Environment lookups (`FERRY_DHIS2_PASSWORD`); replaceable in tests.
     pub env: Box<dyn Fn(&str) -> Option<String>>,
     pub pretty: bool,
+    /// Where the output goes: `None` keeps it in the outcome (for `serve`).
+    pub output: Option<Option<PathBuf>>,
+    /// Leave the run's memory to the process's end instead of freeing it value by
+    /// value: a job that exits right after its run saves that time.
+    pub leak: bool,
 }
 
 impl RunOptions {
@@ -58,6 +63,8 @@ impl RunOptions {
             headers: Vec::new(),
             env: Box::new(|name| std::env::var(name).ok()),
             pretty: false,
+            output: None,
+            leak: false,
         }
     }
 }
@@ -202,7 +209,15 @@ pub unsafe fn execute(
     };
     unsafe { main(&mut ctx) };
     drop(globals);
-    run.finish(options.pretty)
+    let sink = match &options.output {
+        Some(path) => Sink::Path(path.as_deref()),
+        None => Sink::Capture,
+    };
+    let outcome = run.finish(sink, options.pretty);
+    if options.leak {
+        std::mem::forget(run);
+    }
+    outcome
 }
 
 fn read_input(input: &Input) -> Result<Vec<u8>, String> {
@@ -278,25 +293,6 @@ pub fn read_config(path: &std::path::Path) -> Result<serde_json::Value, String> 
     Ok(value)
 }
 
-/// Writes the output of a successful run where `--output` says.
-pub fn write_output(output: &str, to: Option<&std::path::Path>) -> Result<(), String> {
-    match to {
-        Some(path) if path != std::path::Path::new("-") => {
-            std::fs::write(path, format!("{output}\n"))
-                .map_err(|e| format!("cannot write the output {}: {e}", path.display()))
-        }
-        _ => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`job | head`) is not an error of the job.
-            let _ = stdout
-                .write_all(output.as_bytes())
-                .and_then(|_| stdout.write_all(b"\n"))
-                .and_then(|_| stdout.flush());
-            Ok(())
-        }
-    }
-}
-
 /// `--log-format`.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum LogFormatArg {
@@ -349,6 +345,8 @@ impl RunArgs {
             LogFormatArg::Json => LogFormat::Json,
         };
         options.pretty = self.pretty;
+        options.output = Some(self.output.clone());
+        options.leak = true;
         if self.dry_run {
             options.dry_run = Some(match &self.responses {
                 Some(path) => crate::http::Recordings::load(path).map_err(|e| e.to_string())?,
@@ -375,12 +373,6 @@ pub unsafe fn run_with_args(meta: &[u8], main: JobMain, args: &RunArgs) -> i32 {
     let outcome = unsafe { execute(meta, main, options, Box::new(std::io::stderr())) };
     if let Some(error) = &outcome.error {
         eprintln!("error: {error}");
-    }
-    if let Some(output) = &outcome.output
-        && let Err(message) = write_output(output, args.output.as_deref())
-    {
-        eprintln!("error: {message}");
-        return 2;
     }
     outcome.exit_code
 }

@@ -52,6 +52,14 @@ pub enum LogFormat {
     Json,
 }
 
+/// Where a successful run's output goes.
+pub enum Sink<'a> {
+    /// Kept in `Outcome::output` (for `serve`'s run log).
+    Capture,
+    /// Written to a file, or to standard output for `None` or `-`.
+    Path(Option<&'a std::path::Path>),
+}
+
 /// How a run ended.
 #[derive(Debug)]
 pub struct Outcome {
@@ -82,6 +90,8 @@ pub struct Run {
     /// Where `log` and `warn` go (stderr, or a buffer in `serve`).
     pub log: Box<dyn Write>,
     pub null: *const Value,
+    /// `true` and `false`, shared by every boxed Bool.
+    pub bools: [*const Value; 2],
     pub error_shape: &'static Shape,
     /// The HTTP client of the run's ops, created on first use.
     pub http: Option<crate::http::Client>,
@@ -89,6 +99,53 @@ pub struct Run {
 }
 
 impl Run {
+    /// Writes the output where it goes, secrets redacted. Without secrets to
+    /// hide it streams, never holding the whole text.
+    fn deliver(&self, value: &Value, sink: Sink<'_>, pretty: bool) -> Outcome {
+        let ok = |output| Outcome { exit_code: 0, output, error: None };
+        let text = |value: &Value| {
+            let mut out = Vec::new();
+            if pretty {
+                json::write_json_pretty(value, &mut out);
+            } else {
+                json::write_json(value, &mut out);
+            }
+            out
+        };
+        match sink {
+            Sink::Capture => {
+                let bytes = text(value);
+                let redacted = self.redactor.redact(&String::from_utf8_lossy(&bytes)).into_owned();
+                ok(Some(redacted))
+            }
+            Sink::Path(path) => {
+                let path = path.filter(|p| *p != std::path::Path::new("-"));
+                let mut writer: Box<dyn Write> = match path {
+                    Some(p) => match std::fs::File::create(p) {
+                        Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 16, f)),
+                        Err(e) => {
+                            return Outcome { exit_code: 2, output: None, error: Some(format!("cannot write the output {}: {e}", p.display())) };
+                        }
+                    },
+                    None => Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
+                };
+                let written = if self.redactor.is_empty() && !pretty {
+                    json::write_json_to(value, &mut *writer)
+                } else {
+                    let bytes = text(value);
+                    let redacted = self.redactor.redact(&String::from_utf8_lossy(&bytes)).into_owned();
+                    writer.write_all(redacted.as_bytes())
+                };
+                let written = written.and_then(|_| writer.write_all(b"\n")).and_then(|_| writer.flush());
+                match (written, path) {
+                    (Err(e), Some(p)) => Outcome { exit_code: 2, output: None, error: Some(format!("cannot write the output {}: {e}", p.display())) },
+                    // A closed pipe (`job | head`) is not a failure of the job.
+                    _ => ok(None),
+                }
+            }
+        }
+    }
+
     pub fn new(
         program: Program,
         redactor: Redactor,
@@ -111,12 +168,14 @@ impl Run {
             log_format,
             log,
             null: std::ptr::null(),
+            bools: [std::ptr::null(); 2],
             error_shape: Shape::intern(&["kind", "message", "status", "body", "path"], false),
             http: None,
             dry_run: None,
             program,
         });
         run.null = run.alloc(Value::Null);
+        run.bools = [run.alloc(Value::Bool(false)), run.alloc(Value::Bool(true))];
         let constants: Vec<Value> = run.program.constants.clone();
         run.constants = constants.into_iter().map(|c| run.alloc(c)).collect();
         run.globals = vec![run.null; run.program.globals];
@@ -171,23 +230,13 @@ impl Run {
         let _ = self.log.write_all(line.as_bytes());
     }
 
-    /// How the run ended, once the job's main body has returned.
-    pub fn finish(&mut self, pretty: bool) -> Outcome {
+    /// How the run ended, once the job's main body has returned. A successful
+    /// run's output goes to `sink`.
+    pub fn finish(&mut self, sink: Sink<'_>, pretty: bool) -> Outcome {
         match self.pending.take() {
             None => {
                 let value = self.output.take().unwrap_or(Value::Null);
-                let mut out = Vec::new();
-                if pretty {
-                    json::write_json_pretty(&value, &mut out);
-                } else {
-                    json::write_json(&value, &mut out);
-                }
-                let text = String::from_utf8_lossy(&out);
-                Outcome {
-                    exit_code: 0,
-                    output: Some(self.redactor.redact(&text).into_owned()),
-                    error: None,
-                }
+                self.deliver(&value, sink, pretty)
             }
             Some(Pending::Skip(reason)) => {
                 let message = reason.map(|r| self.redactor.redact(&r).into_owned());

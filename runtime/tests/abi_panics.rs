@@ -39,7 +39,7 @@ fn a_panic_in_a_runtime_function_is_an_internal_error_not_an_abort() {
     }
     ctx.failed = 0;
     run.pending = Some(Pending::Internal("index out of bounds".into()));
-    let outcome = run.finish(false);
+    let outcome = run.finish(ferry_runtime::run::Sink::Capture, false);
     assert_eq!(outcome.exit_code, 3);
     assert_eq!(
         outcome.error.as_deref(),

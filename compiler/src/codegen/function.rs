@@ -1,7 +1,7 @@
 //! One IR function to Cranelift IR.
 
 use super::{RuntimeFns, clif_type, ctx};
-use crate::ir::{self, Callee, Cmp, Expr, FloatOp, FnKind, IntOp, Program, Repr, Stmt};
+use crate::ir::{self, Callee, Cmp, Expr, FloatOp, FnKind, IntOp, Repr, Stmt};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
     AbiParam, Block, FuncRef, Function, InstBuilder, MemFlagsData, Signature, StackSlotData,
@@ -16,7 +16,6 @@ pub fn build<M: Module>(
     module: &mut M,
     func: &mut Function,
     builder_ctx: &mut FunctionBuilderContext,
-    program: &Program,
     f: &ir::Function,
     ids: &[FuncId],
     runtime: &mut RuntimeFns,

@@ -78,7 +78,6 @@ pub fn define<M: Module>(
             module,
             &mut ctx.func,
             &mut builder_ctx,
-            program,
             f,
             &ids,
             &mut runtime,

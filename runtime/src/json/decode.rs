@@ -385,6 +385,8 @@ impl Seed<'_, '_, '_> {
                 }
             }
         }
+        // A list lives as long as the run: give back what growing it left over.
+        items.shrink_to_fit();
         Ok(Value::list(items))
     }
 }

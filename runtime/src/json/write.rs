@@ -136,6 +136,77 @@ fn write_record(r: &Record, out: &mut Vec<u8>) {
     out.push(b'}');
 }
 
+/// `value` as compact JSON into `out`, a piece at a time: a large output is
+/// never all in memory at once.
+pub fn write_json_to(value: &Value, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut buf = Vec::with_capacity(1 << 16);
+    stream(value, out, &mut buf)?;
+    out.write_all(&buf)
+}
+
+/// Hands the buffered text to `out` once there is enough of it.
+fn drain(out: &mut dyn std::io::Write, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    if buf.len() >= 1 << 16 {
+        out.write_all(buf)?;
+        buf.clear();
+    }
+    Ok(())
+}
+
+fn stream(value: &Value, out: &mut dyn std::io::Write, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    match value {
+        Value::List(items) => {
+            buf.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b',');
+                }
+                stream(item, out, buf)?;
+                drain(out, buf)?;
+            }
+            buf.push(b']');
+        }
+        Value::Record(r) => {
+            buf.push(b'{');
+            let mut first = true;
+            for (slot, v) in r.slots.iter().enumerate().take(r.shape.len()) {
+                if v.is_absent() {
+                    continue;
+                }
+                if !first {
+                    buf.push(b',');
+                }
+                first = false;
+                buf.extend_from_slice(r.shape.key_json(slot).as_bytes());
+                stream(v, out, buf)?;
+                drain(out, buf)?;
+            }
+            if let Some(extra) = r.extra.as_ref().filter(|e| !e.trim().is_empty()) {
+                if !first {
+                    buf.push(b',');
+                }
+                super::raw::write_minified(extra, buf);
+            }
+            buf.push(b'}');
+        }
+        Value::Object(o) => {
+            buf.push(b'{');
+            for (i, (k, v)) in o.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b',');
+                }
+                write_str(k, buf);
+                buf.push(b':');
+                stream(v, out, buf)?;
+                drain(out, buf)?;
+            }
+            buf.push(b'}');
+        }
+        scalar => write_json(scalar, buf),
+    }
+    Ok(())
+}
+
 /// `value` as JSON indented by two spaces, one member or element a line (as
 /// serde_json's pretty printer writes it).
 pub fn write_json_pretty(value: &Value, out: &mut Vec<u8>) {
