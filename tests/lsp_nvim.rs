@@ -1,6 +1,8 @@
 //! `ferry lsp` from a real editor: headless Neovim (0.7, Debian's package) runs
 //! `tests/lsp/nvim_e2e.lua` on a copy of `examples/registration.ferry` with a
-//! mistake in it, and writes what the server answered to a JSON file.
+//! mistake in it, and writes what the server answered to a JSON file: the
+//! diagnostics, completion at a statement and after `input.form.` (typed, on a
+//! line that does not parse), the outline, a hover and a definition.
 //! `FERRY_NVIM` names another `nvim`.
 
 use serde_json::{Value, json};
@@ -21,7 +23,7 @@ fn nvim() -> String {
 }
 
 #[test]
-fn neovim_gets_diagnostics_completion_and_symbols() {
+fn neovim_gets_diagnostics_completion_symbols_hover_and_definition() {
     let nvim = nvim();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
@@ -72,7 +74,7 @@ fn neovim_gets_diagnostics_completion_and_symbols() {
     );
 
     // Neovim 0.7 takes no snippets: keywords by name. Names in scope follow the
-    // keywords, nearest first. Typed completion will add members and types here.
+    // statement keywords, nearest first.
     assert_eq!(
         result["completion"],
         json!([
@@ -103,8 +105,6 @@ fn neovim_gets_diagnostics_completion_and_symbols() {
             "sex_code",
             "VILLAGES",
             "dhis2",
-            "if",
-            "match",
             "not",
             "true",
             "false",
@@ -135,5 +135,35 @@ fn neovim_gets_diagnostics_completion_and_symbols() {
             "day",
             "created"
         ])
+    );
+
+    // Typed: the fields of `input.form` on a line that does not parse yet (`"@name"`
+    // is not offered after a dot: it is read as `form["@name"]`).
+    assert_eq!(
+        result["typed_completion"],
+        json!([
+            "patient_name: String",
+            "sex: \"female\" | \"male\"",
+            "village: String?",
+            "phone: String?",
+            "visit: { weight_kg: Float, height_cm: Int, hiv_status: \"negative\" | \"positive\" | \"unknown\" }"
+        ])
+    );
+    assert_eq!(
+        result["hover"],
+        "```ferry\nfn sex_code(s: \"female\" | \"male\") -> String\n```"
+    );
+    let dhis2 = ferry_compiler::adaptors::BUILTIN
+        .iter()
+        .find(|(name, _)| *name == "dhis2")
+        .unwrap()
+        .1;
+    let line = dhis2
+        .lines()
+        .position(|l| l.starts_with("op create_tracked_entity("))
+        .unwrap();
+    assert_eq!(
+        result["definition"],
+        json!({ "uri": "ferry-builtin:///dhis2.ferry", "line": line })
     );
 }

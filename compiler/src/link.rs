@@ -10,7 +10,11 @@ use std::process::Command;
 pub fn link(object: &Path, runtime: &Path, libs: &str, output: &Path) -> Result<(), String> {
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     let mut command = Command::new(&cc);
-    command.arg(object).arg(runtime).args(libs.split_whitespace()).arg("-Wl,--gc-sections");
+    command
+        .arg(object)
+        .arg(runtime)
+        .args(libs.split_whitespace())
+        .arg("-Wl,--gc-sections");
     // Symbols help a profiler; a job copied to a server does not need them.
     if std::env::var_os("FERRY_KEEP_SYMBOLS").is_none() {
         command.arg("-s");
@@ -20,7 +24,10 @@ pub fn link(object: &Path, runtime: &Path, libs: &str, output: &Path) -> Result<
         format!("cannot run the C linker `{cc}`: {e}\n  `ferry build` needs a C compiler driver: install gcc or clang (e.g. `apt-get install gcc`), or set CC")
     })?;
     if !result.status.success() {
-        return Err(format!("linking failed ({cc}):\n{}", String::from_utf8_lossy(&result.stderr)));
+        return Err(format!(
+            "linking failed ({cc}):\n{}",
+            String::from_utf8_lossy(&result.stderr)
+        ));
     }
     Ok(())
 }

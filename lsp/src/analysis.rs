@@ -1,16 +1,14 @@
 //! What the compiler says about one snapshot, worked out once, off the async
 //! executor, and shared by every handler that needs it.
 //!
-//! Each snapshot has lazy cells: the syntax tree (`syntax::parse`) and the checked
-//! file (`check_source`: sources and diagnostics). The first handler to ask fills a
-//! cell on a blocking thread; the others wait for the same result. A panic in the
-//! compiler becomes a [`Failure`] for that one request and the cell stays empty.
-//! When the type checker's query API lands, its typed program is one more cell.
+//! Each snapshot has one lazy cell: its analysis (`ferry_compiler::analyze`: the
+//! parsed file and the adaptor files it uses, the checked program, every
+//! diagnostic, the comments). The first handler to ask fills it on a blocking
+//! thread; the others wait for the same result. A panic in the compiler becomes
+//! a [`Failure`] for that one request and the cell stays empty.
 
 use crate::documents::Snapshot;
-use ferry_compiler::diagnostics::Diagnostic;
-use ferry_compiler::source::{SourceId, SourceMap};
-use ferry_compiler::syntax::{self, Parsed};
+use ferry_compiler::source::SourceId;
 use std::any::Any;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -23,13 +21,7 @@ pub const MAIN: SourceId = SourceId(0);
 
 #[derive(Default)]
 pub struct Analysis {
-    syntax: OnceCell<Arc<Parsed>>,
-    checked: OnceCell<Arc<Checked>>,
-}
-
-pub struct Checked {
-    pub sources: SourceMap,
-    pub diagnostics: Vec<Diagnostic>,
+    analysis: OnceCell<Arc<ferry_compiler::Analysis>>,
 }
 
 /// Test builds: called with the job's name at the start of every piece of blocking
@@ -100,33 +92,57 @@ impl Runner {
     }
 }
 
-impl Snapshot {
-    /// The syntax tree, comments and syntax diagnostics.
-    pub async fn syntax(&self, runner: &Runner) -> Result<Arc<Parsed>, Failure> {
-        let cell = &self.analysis.syntax;
-        cell.get_or_try_init(|| {
-            let text = self.text.arc();
-            runner.run("parse", move || Arc::new(syntax::parse(&text, MAIN)))
-        })
-        .await
-        .cloned()
-    }
+/// What completion and signature help read while a version is not checked yet.
+pub enum Typed {
+    /// The analysis of this version.
+    Current(Arc<ferry_compiler::Analysis>),
+    /// The analysis of an earlier version: the text has been edited since.
+    Earlier(Arc<ferry_compiler::Analysis>),
+}
 
-    /// Everything `ferry check` reports for this text.
-    pub async fn checked(&self, runner: &Runner) -> Result<Arc<Checked>, Failure> {
-        let cell = &self.analysis.checked;
-        cell.get_or_try_init(|| {
-            let text = self.text.arc();
-            let name = self.name.clone();
-            runner.run("check", move || {
-                let (sources, diagnostics) = ferry_compiler::check_source(&name, &text);
-                Arc::new(Checked {
-                    sources,
-                    diagnostics,
+impl Snapshot {
+    /// The parse and check of this version: done once, shared by every request.
+    pub async fn analysis(
+        &self,
+        runner: &Runner,
+    ) -> Result<Arc<ferry_compiler::Analysis>, Failure> {
+        let cell = &self.analysis.analysis;
+        let analysis = cell
+            .get_or_try_init(|| {
+                let text = self.text.arc();
+                let name = self.name.clone();
+                let search = self.search.clone();
+                runner.run("analysis", move || {
+                    Arc::new(ferry_compiler::analyze(&name, &text, &search))
                 })
             })
-        })
-        .await
-        .cloned()
+            .await
+            .cloned()?;
+        // The earlier version's analysis is not needed any more.
+        self.take_earlier();
+        Ok(analysis)
+    }
+
+    /// This version's analysis if it is done, else the latest earlier version's
+    /// if there is one (typing goes on while a version is checked: completion
+    /// right after a keystroke does not wait for it), else this version's.
+    pub async fn typed(&self, runner: &Runner) -> Result<Typed, Failure> {
+        if let Some(analysis) = self.analysis.analysis.get() {
+            return Ok(Typed::Current(analysis.clone()));
+        }
+        if let Some(earlier) = self.earlier() {
+            return Ok(Typed::Earlier(earlier));
+        }
+        self.analysis(runner).await.map(Typed::Current)
+    }
+
+    /// The analysis a newer version can fall back on: this one's if done, else
+    /// the one this version fell back on.
+    pub fn latest_analysis(&self) -> Option<Arc<ferry_compiler::Analysis>> {
+        self.analysis
+            .analysis
+            .get()
+            .cloned()
+            .or_else(|| self.earlier())
     }
 }

@@ -1,6 +1,6 @@
 //! The built-in adaptor files as read-only documents under the `ferry-builtin:`
 //! scheme: `ferry-builtin:///dhis2.ferry`. Go-to-definition on `dhis2.TrackedEntity`
-//! will point there.
+//! points there.
 //!
 //! A client reads one with `workspace/textDocumentContent` (LSP 3.18: params
 //! `{ "uri": ... }`, result `{ "text": ... }`); the server advertises the scheme in

@@ -7,10 +7,11 @@
 //! message against the current diagnostics instead. The edit is versioned when
 //! the client supports `documentChanges`, so a stale fix is refused, not misapplied.
 
-use crate::analysis::{Checked, MAIN};
+use crate::analysis::MAIN;
 use crate::diagnostics;
 use crate::documents::Snapshot;
 use crate::server::Session;
+use ferry_compiler::Analysis;
 use ferry_compiler::diagnostics::Fix;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -22,7 +23,7 @@ use tower_lsp_server::ls_types::{
 
 pub fn quick_fixes(
     snapshot: &Snapshot,
-    checked: &Checked,
+    analysis: &Analysis,
     params: &CodeActionParams,
     session: &Session,
 ) -> Vec<CodeActionOrCommand> {
@@ -33,14 +34,14 @@ pub fn quick_fixes(
     {
         return Vec::new();
     }
-    let current = diagnostics::to_lsp(snapshot, checked, session);
+    let current = diagnostics::to_lsp(snapshot, &analysis.sources, &analysis.diagnostics, session);
     params
         .context
         .diagnostics
         .iter()
         .filter_map(|shown| {
-            let index = find(snapshot, checked, &current, shown)?;
-            let fix = checked.diagnostics[index].fix.as_ref()?;
+            let index = find(snapshot, analysis, &current, shown)?;
+            let fix = analysis.diagnostics[index].fix.as_ref()?;
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.message.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
@@ -56,7 +57,7 @@ pub fn quick_fixes(
 /// The index of the compiler diagnostic that the client's diagnostic shows.
 fn find(
     snapshot: &Snapshot,
-    checked: &Checked,
+    analysis: &Analysis,
     current: &[lsp::Diagnostic],
     shown: &lsp::Diagnostic,
 ) -> Option<usize> {
@@ -69,7 +70,7 @@ fn find(
     };
     if field("version") == Some(i64::from(snapshot.version))
         && let Some(index) = field("index").and_then(|i| usize::try_from(i).ok())
-        && checked
+        && analysis
             .diagnostics
             .get(index)
             .is_some_and(|d| d.file == MAIN)

@@ -11,19 +11,17 @@
 //! version, only if that version is still the document's current one and no
 //! newer result has gone out.
 
-use crate::analysis::{Checked, MAIN};
-use crate::builtin;
+use crate::analysis::MAIN;
 use crate::documents::Snapshot;
-use crate::positions::{Encoding, Text};
+use crate::locations::location;
 use crate::server::{Session, State};
 use ferry_compiler::diagnostics::{Diagnostic, Fix, Severity};
-use ferry_compiler::source::{SourceId, Span};
+use ferry_compiler::source::SourceMap;
 use serde_json::json;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_lsp_server::ls_types::{
-    self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
+    self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Uri,
 };
 
 /// Publishes the diagnostics of `version` of a document after `delay`, unless the
@@ -38,8 +36,8 @@ pub async fn publish(state: Arc<State>, uri: Uri, version: i32, delay: Duration)
     if state.documents.version(&uri) != Some(version) || snapshot.version != version {
         return;
     }
-    let checked = match snapshot.checked(&state.runner).await {
-        Ok(checked) => checked,
+    let analysis = match snapshot.analysis(&state.runner).await {
+        Ok(analysis) => analysis,
         Err(failure) => {
             state.log_failure(&failure).await;
             return;
@@ -48,7 +46,14 @@ pub async fn publish(state: Arc<State>, uri: Uri, version: i32, delay: Duration)
     let session = state.session();
     let converted = state
         .runner
-        .run("diagnostics", move || to_lsp(&snapshot, &checked, &session))
+        .run("diagnostics", move || {
+            to_lsp(
+                &snapshot,
+                &analysis.sources,
+                &analysis.diagnostics,
+                &session,
+            )
+        })
         .await;
     let diagnostics = match converted {
         Ok(diagnostics) => diagnostics,
@@ -87,19 +92,23 @@ pub fn key(version: i32, index: usize) -> serde_json::Value {
 
 /// The diagnostics of the document itself (not of the adaptor files it uses), in
 /// the compiler's order.
-pub fn to_lsp(snapshot: &Snapshot, checked: &Checked, session: &Session) -> Vec<lsp::Diagnostic> {
-    checked
-        .diagnostics
+pub fn to_lsp(
+    snapshot: &Snapshot,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    session: &Session,
+) -> Vec<lsp::Diagnostic> {
+    diagnostics
         .iter()
         .enumerate()
         .filter(|(_, d)| d.file == MAIN)
-        .map(|(index, d)| convert(snapshot, checked, d, index, session))
+        .map(|(index, d)| convert(snapshot, sources, d, index, session))
         .collect()
 }
 
 fn convert(
     snapshot: &Snapshot,
-    checked: &Checked,
+    sources: &SourceMap,
     d: &Diagnostic,
     index: usize,
     session: &Session,
@@ -111,7 +120,7 @@ fn convert(
     }
     let mut related = Vec::new();
     for label in &d.labels {
-        match location(snapshot, checked, label.file, label.span, encoding) {
+        match location(snapshot, sources, label.file, label.span, encoding) {
             Some(location) if session.related_information => {
                 related.push(DiagnosticRelatedInformation {
                     location,
@@ -159,54 +168,23 @@ fn fix_help(fix: &Fix) -> String {
     }
 }
 
-/// Where a span of any source of the check is, as a URI and range.
-fn location(
-    snapshot: &Snapshot,
-    checked: &Checked,
-    file: SourceId,
-    span: Span,
-    encoding: Encoding,
-) -> Option<Location> {
-    if file == MAIN {
-        return Some(Location {
-            uri: snapshot.uri.clone(),
-            range: snapshot.text.range(span, encoding),
-        });
-    }
-    let source = checked.sources.iter().find(|(id, _)| *id == file)?.1;
-    let builtin =
-        builtin::names().find(|n| ferry_compiler::adaptors::builtin_display(n) == source.name);
-    let uri = match builtin {
-        Some(name) => builtin::uri(name)?,
-        None if Path::new(&source.name).is_absolute() => Uri::from_file_path(&source.name)?,
-        None => return None,
-    };
-    Some(Location {
-        uri,
-        range: Text::new(source.text.clone()).range(span, encoding),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::positions::Text;
     use ferry_compiler::diagnostics::Edit;
-    use ferry_compiler::source::SourceMap;
+    use ferry_compiler::source::{SourceId, Span};
     use tower_lsp_server::ls_types::{Position, Range};
 
     fn snapshot(text: &str) -> Snapshot {
         Snapshot::new("file:///w/job.ferry".parse().unwrap(), 7, Text::new(text))
     }
 
-    fn checked(text: &str, diagnostics: Vec<Diagnostic>) -> Checked {
+    fn sources(text: &str) -> SourceMap {
         let mut sources = SourceMap::new();
         sources.add("/w/job.ferry", text);
         sources.add("<builtin>/dhis2.ferry", "adaptor dhis2\ntype T = Int\n");
-        Checked {
-            sources,
-            diagnostics,
-        }
+        sources
     }
 
     fn range(l1: u32, c1: u32, l2: u32, c2: u32) -> Range {
@@ -228,12 +206,11 @@ mod tests {
             .with_replacement("use `ä`", "ä");
         let other = Diagnostic::error("E0101", SourceId(1), Span::new(0, 1), "elsewhere");
         let snapshot = snapshot(text);
-        let checked = checked(text, vec![other, d]);
         let session = Session {
             related_information: true,
             ..Session::default()
         };
-        let diagnostics = to_lsp(&snapshot, &checked, &session);
+        let diagnostics = to_lsp(&snapshot, &sources(text), &[other, d], &session);
         assert_eq!(diagnostics.len(), 1);
         let d = &diagnostics[0];
         assert_eq!(d.range, range(1, 12, 1, 13));
@@ -267,11 +244,7 @@ mod tests {
                     replacement: String::new(),
                 }],
             );
-        let diagnostics = to_lsp(
-            &snapshot(text),
-            &checked(text, vec![d]),
-            &Session::default(),
-        );
+        let diagnostics = to_lsp(&snapshot(text), &sources(text), &[d], &Session::default());
         assert_eq!(
             diagnostics[0].message,
             "odd\nsee here (1:5)\nhelp: remove it"

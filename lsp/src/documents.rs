@@ -10,8 +10,10 @@
 use crate::analysis::{Analysis, panic_message};
 use crate::builtin;
 use crate::positions::{Encoding, Text};
+use ferry_compiler::adaptors::Search;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
@@ -24,27 +26,59 @@ pub struct Snapshot {
     /// it finds `adaptors/` beside the job), `<builtin>/NAME.ferry` for a built-in
     /// adaptor, the URI itself otherwise.
     pub name: String,
+    /// Where the job's adaptors are looked for: `adaptors/` beside a `file:`
+    /// document, then the built-in ones.
+    pub search: Search,
     pub analysis: Analysis,
+    /// The analysis of the latest earlier version that has one, until this
+    /// version's own is done.
+    earlier: Mutex<Option<Arc<ferry_compiler::Analysis>>>,
 }
 
 impl Snapshot {
     pub fn new(uri: Uri, version: i32, text: Text) -> Snapshot {
         let name = compiler_name(&uri);
+        let search = if is_file(&uri) && builtin::name(&uri).is_none() {
+            ferry_compiler::search_for(Path::new(&name), &[])
+        } else {
+            Search::default()
+        };
         Snapshot {
             uri,
             version,
             text,
             name,
+            search,
             analysis: Analysis::default(),
+            earlier: Mutex::new(None),
         }
     }
+
+    /// A newer version of the document, which may fall back on this one's analysis.
+    fn next(&self, version: i32, text: Text) -> Snapshot {
+        let next = Snapshot::new(self.uri.clone(), version, text);
+        *lock(&next.earlier) = self.latest_analysis();
+        next
+    }
+
+    pub fn earlier(&self) -> Option<Arc<ferry_compiler::Analysis>> {
+        lock(&self.earlier).clone()
+    }
+
+    pub fn take_earlier(&self) {
+        lock(&self.earlier).take();
+    }
+}
+
+fn is_file(uri: &Uri) -> bool {
+    uri.scheme().as_str().eq_ignore_ascii_case("file")
 }
 
 fn compiler_name(uri: &Uri) -> String {
     if let Some(name) = builtin::name(uri) {
         return ferry_compiler::adaptors::builtin_display(name);
     }
-    if uri.scheme().as_str().eq_ignore_ascii_case("file")
+    if is_file(uri)
         && let Some(path) = uri.to_file_path()
     {
         return path.display().to_string();
@@ -104,7 +138,7 @@ impl Documents {
             text
         }));
         let text = edited.map_err(|payload| ChangeError::Failed(panic_message(payload)))?;
-        let snapshot = Arc::new(Snapshot::new(uri.clone(), version, text));
+        let snapshot = Arc::new(current.next(version, text));
         open.insert(uri.clone(), snapshot.clone());
         Ok(snapshot)
     }

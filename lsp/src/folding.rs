@@ -4,14 +4,15 @@
 //! line stays visible.
 
 use crate::documents::Snapshot;
-use crate::walk::{Node, walk};
+use ferry_compiler::query::walk::{Node, walk};
 use ferry_compiler::source::Span;
-use ferry_compiler::syntax::Parsed;
+use ferry_compiler::syntax::Comment;
+use ferry_compiler::syntax::ast::File;
 use ferry_compiler::syntax::ast::{ExprKind, ItemKind, TypeKind};
 use std::collections::BTreeMap;
 use tower_lsp_server::ls_types::{FoldingRange, FoldingRangeKind};
 
-pub fn folding_ranges(snapshot: &Snapshot, parsed: &Parsed) -> Vec<FoldingRange> {
+pub fn folding_ranges(snapshot: &Snapshot, file: &File, comments: &[Comment]) -> Vec<FoldingRange> {
     let text = &snapshot.text;
     // Start line -> (end line, kind); the widest range from a line wins.
     let mut ranges: BTreeMap<usize, (usize, Option<FoldingRangeKind>)> = BTreeMap::new();
@@ -33,7 +34,7 @@ pub fn folding_ranges(snapshot: &Snapshot, parsed: &Parsed) -> Vec<FoldingRange>
             line
         }
     };
-    walk(&parsed.file, &mut |node| {
+    walk(file, &mut |node| {
         let span = node.span();
         let from = match node {
             Node::Block(_) => Some(span.start),
@@ -61,7 +62,7 @@ pub fn folding_ranges(snapshot: &Snapshot, parsed: &Parsed) -> Vec<FoldingRange>
     });
     // Runs of whole-line comments.
     let mut run: Option<(usize, usize)> = None;
-    for comment in parsed.comments.iter().filter(|c| !c.trailing) {
+    for comment in comments.iter().filter(|c| !c.trailing) {
         let line = text.line_of(comment.span.start as usize);
         run = match run {
             Some((start, end)) if line == end + 1 => Some((start, line)),
@@ -77,7 +78,7 @@ pub fn folding_ranges(snapshot: &Snapshot, parsed: &Parsed) -> Vec<FoldingRange>
     }
     // Runs of consecutive `use` items.
     let mut uses: Option<(usize, usize)> = None;
-    for item in &parsed.file.items {
+    for item in &file.items {
         let ItemKind::Use { .. } = item.kind else {
             if let Some((start, end)) = uses.take() {
                 add(start, end, Some(FoldingRangeKind::Imports));

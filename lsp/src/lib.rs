@@ -1,27 +1,31 @@
 //! The Ferry language server: `ferry lsp` over the compiler's front end and checker.
 //!
 //! One module a job: `server` (the protocol's handlers), `documents` (texts and
-//! versions), `positions` (offsets <-> LSP positions), `analysis` (compiler work,
-//! off the executor, panic-safe), `diagnostics` (conversion and debounced
-//! publishing), `code_actions`, `formatting`, `symbols`, `folding`, `selection`,
-//! `completion` (over `scope` and `walk`), `builtin` (the `ferry-builtin:`
+//! versions), `positions` (offsets <-> LSP positions), `locations` (compiler
+//! spans as LSP locations), `analysis` (compiler work, off the executor,
+//! panic-safe), `diagnostics` (conversion and debounced publishing),
+//! `code_actions`, `formatting`, `symbols`, `folding`, `selection`, and the typed
+//! features over the compiler's queries (`ferry_compiler::query`): `completion`,
+//! `hover`, `definition`, `signature_help`; `builtin` (the `ferry-builtin:`
 //! documents) and `protocol` (what `ls-types` cannot express).
 
 mod analysis;
 mod builtin;
 mod code_actions;
 mod completion;
+mod definition;
 mod diagnostics;
 mod documents;
 mod folding;
 mod formatting;
+mod hover;
+mod locations;
 mod positions;
 mod protocol;
-mod scope;
 mod selection;
 mod server;
+mod signature_help;
 mod symbols;
-mod walk;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -3,7 +3,7 @@
 
 use crate::documents::Snapshot;
 use crate::positions::Encoding;
-use crate::walk::walk;
+use ferry_compiler::query::walk::walk;
 use ferry_compiler::source::Span;
 use ferry_compiler::syntax::ast::File;
 use tower_lsp_server::ls_types::{Position, SelectionRange};

@@ -8,7 +8,8 @@ use crate::builtin::{self, ContentParams, ContentResult};
 use crate::documents::{ChangeError, Documents, Snapshot};
 use crate::positions::Encoding;
 use crate::{
-    Options, code_actions, completion, diagnostics, folding, formatting, selection, symbols,
+    Options, code_actions, completion, definition, diagnostics, folding, formatting, hover,
+    selection, signature_help, symbols,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -141,9 +142,18 @@ impl Backend {
         }
     }
 
-    async fn syntax(&self, snapshot: &Snapshot) -> Result<Arc<ferry_compiler::syntax::Parsed>> {
-        match snapshot.syntax(&self.state.runner).await {
-            Ok(parsed) => Ok(parsed),
+    /// What completion and signature help read: see `Snapshot::typed`.
+    async fn typed(&self, snapshot: &Snapshot) -> Result<crate::analysis::Typed> {
+        match snapshot.typed(&self.state.runner).await {
+            Ok(typed) => Ok(typed),
+            Err(failure) => self.fail(failure).await,
+        }
+    }
+
+    /// The snapshot's parse and check, shared by every request on its version.
+    async fn analysis(&self, snapshot: &Snapshot) -> Result<Arc<ferry_compiler::Analysis>> {
+        match snapshot.analysis(&self.state.runner).await {
+            Ok(analysis) => Ok(analysis),
             Err(failure) => self.fail(failure).await,
         }
     }
@@ -195,6 +205,13 @@ fn capabilities(session: &Session) -> ServerCapabilities {
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![".".into()]),
             ..CompletionOptions::default()
+        }),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        signature_help_provider: Some(SignatureHelpOptions {
+            trigger_characters: Some(vec!["(".into(), ",".into()]),
+            retrigger_characters: None,
+            work_done_progress_options: WorkDoneProgressOptions::default(),
         }),
         ..ServerCapabilities::default()
     }
@@ -314,10 +331,11 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let syntax = self.syntax(&snapshot).await?;
+        let analysis = self.analysis(&snapshot).await?;
         let session = self.state.session();
         self.compute("documentSymbol", move || {
-            let symbols = symbols::document_symbols(&snapshot, &syntax.file, session.encoding);
+            let file = &analysis.files[0].ast;
+            let symbols = symbols::document_symbols(&snapshot, file, session.encoding);
             Some(if session.hierarchical_symbols {
                 DocumentSymbolResponse::Nested(symbols)
             } else {
@@ -331,13 +349,10 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let checked = match snapshot.checked(&self.state.runner).await {
-            Ok(checked) => checked,
-            Err(failure) => return self.fail(failure).await,
-        };
+        let analysis = self.analysis(&snapshot).await?;
         let session = self.state.session();
         self.compute("codeAction", move || {
-            let actions = code_actions::quick_fixes(&snapshot, &checked, &params, &session);
+            let actions = code_actions::quick_fixes(&snapshot, &analysis, &params, &session);
             (!actions.is_empty()).then_some(actions)
         })
         .await
@@ -347,9 +362,13 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let syntax = self.syntax(&snapshot).await?;
+        let analysis = self.analysis(&snapshot).await?;
         self.compute("foldingRange", move || {
-            Some(folding::folding_ranges(&snapshot, &syntax))
+            Some(folding::folding_ranges(
+                &snapshot,
+                &analysis.files[0].ast,
+                &analysis.comments,
+            ))
         })
         .await
     }
@@ -361,12 +380,12 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let syntax = self.syntax(&snapshot).await?;
+        let analysis = self.analysis(&snapshot).await?;
         let encoding = self.state.session().encoding;
         self.compute("selectionRange", move || {
             Some(selection::selection_ranges(
                 &snapshot,
-                &syntax.file,
+                &analysis.files[0].ast,
                 &params.positions,
                 encoding,
             ))
@@ -379,11 +398,54 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
             return Ok(None);
         };
-        let syntax = self.syntax(&snapshot).await?;
+        let typed = self.typed(&snapshot).await?;
         let session = self.state.session();
         self.compute("completion", move || {
-            let items = completion::complete(&snapshot, &syntax, position.position, &session);
+            let items = completion::complete(&snapshot, &typed, position.position, &session);
             Some(CompletionResponse::Array(items))
+        })
+        .await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let position = params.text_document_position_params;
+        let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
+            return Ok(None);
+        };
+        let analysis = self.analysis(&snapshot).await?;
+        let encoding = self.state.session().encoding;
+        self.compute("hover", move || {
+            hover::hover(&snapshot, &analysis, position.position, encoding)
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let position = params.text_document_position_params;
+        let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
+            return Ok(None);
+        };
+        let analysis = self.analysis(&snapshot).await?;
+        let encoding = self.state.session().encoding;
+        self.compute("definition", move || {
+            definition::definition(&snapshot, &analysis, position.position, encoding)
+                .map(GotoDefinitionResponse::Scalar)
+        })
+        .await
+    }
+
+    async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
+        let position = params.text_document_position_params;
+        let Some(snapshot) = self.snapshot(&position.text_document.uri) else {
+            return Ok(None);
+        };
+        let typed = self.typed(&snapshot).await?;
+        let encoding = self.state.session().encoding;
+        self.compute("signatureHelp", move || {
+            signature_help::signature_help(&snapshot, &typed, position.position, encoding)
         })
         .await
     }

@@ -46,7 +46,10 @@ async fn initialize_answers_the_capabilities() {
                 "positionEncoding": "utf-16",
                 "textDocumentSync": { "openClose": true, "change": 2, "save": { "includeText": false } },
                 "selectionRangeProvider": true,
+                "hoverProvider": true,
                 "completionProvider": { "triggerCharacters": ["."] },
+                "signatureHelpProvider": { "triggerCharacters": ["(", ","] },
+                "definitionProvider": true,
                 "documentSymbolProvider": true,
                 "codeActionProvider": { "codeActionKinds": ["quickfix"] },
                 "documentFormattingProvider": true,
@@ -462,8 +465,6 @@ async fn completion_offers_keywords_snippets_and_names_in_scope() {
             "f",
             "LIMIT",
             "dhis2",
-            "if",
-            "match",
             "not",
             "true",
             "false",
@@ -483,13 +484,20 @@ async fn completion_offers_keywords_snippets_and_names_in_scope() {
     assert_eq!(
         items[2],
         json!({
-            "label": "if", "kind": 15, "detail": "statement", "sortText": "2if",
+            "label": "if", "kind": 15, "detail": "statement", "sortText": "10002",
             "insertText": "if ${1:condition} {\n\t$0\n}", "insertTextFormat": 2
         })
     );
     assert_eq!(
         items[15],
-        json!({ "label": "b", "kind": 6, "sortText": "0b" })
+        json!({ "label": "b", "kind": 6, "detail": "Int", "sortText": "20015" })
+    );
+    assert_eq!(
+        items[17],
+        json!({
+            "label": "f", "kind": 3, "detail": "(a: Int) -> Int", "sortText": "30017",
+            "insertText": "f($1)", "insertTextFormat": 2
+        })
     );
 
     // After `dhis2.`: the built-in adaptor's members, with their docs.
@@ -509,7 +517,10 @@ async fn completion_offers_keywords_snippets_and_names_in_scope() {
         .unwrap();
     assert_eq!(op["kind"], 2);
     assert_eq!(op["insertText"], "create_tracked_entity($1)");
-    assert_eq!(op["detail"], "(te: TrackedEntity) -> ObjectReport");
+    assert_eq!(
+        op["detail"],
+        "(te: dhis2.TrackedEntity) -> dhis2.ObjectReport"
+    );
     assert_eq!(
         op["documentation"]["value"],
         "Create one tracked entity, with its nested enrollments and events, and\nanswer the report on the tracked entity: `uid` is its UID."
@@ -655,4 +666,361 @@ async fn a_panic_fails_one_request_and_the_server_goes_on() {
         edits,
         json!([{ "range": range(0, 0, 1, 0), "newText": "let a = 1\n" }])
     );
+}
+
+// ---------------------------------------------------------------------------
+// Typed features: completion, hover, definition and signature help, on a file
+// that does not parse, with CRLF line ends and non-ASCII text before the cursor.
+
+const TYPED: &[&str] = &[
+    "use dhis2",
+    "/// A registration form.",
+    "type Form = {",
+    "  /// The patient's name.",
+    "  patient_name: String,",
+    "  sex: \"female\" | \"male\",",
+    "  village: String?,",
+    "  ..",
+    "}",
+    "input: { form: Form, .. }",
+    "/// The code of a sex.",
+    "fn code(s: \"female\" | \"male\", label: String = \"größe 😀\", upper: Bool = false) -> String {",
+    "  match s { \"female\" => \"F\", \"male\" => \"M\" }",
+    "}",
+    "log 'single quotes'",
+    "let name = input.form.patient_name",
+    "log \"ü😀\" + input.form.",
+    "log \"ü😀\" + input.form.village.",
+    "let c = code(\"\", \"ü😀\", )",
+    "let te = dhis2.create_tracked_entity({ orgUnit: \"ü\", })",
+    "log name",
+    "log code(input.form.sex)",
+    "let t: dhis2.TrackedEntity = te",
+    "fn nope( {",
+    "",
+];
+
+fn typed_text() -> String {
+    TYPED.join("\r\n")
+}
+
+/// The position of `|` in `needle`, found in the text, in UTF-16 units.
+fn at(needle: &str) -> Value {
+    let text = typed_text();
+    let (before, after) = needle.split_once('|').unwrap();
+    let found = text.find(&format!("{before}{after}")).unwrap() + before.len();
+    let line = text[..found].matches('\n').count();
+    let line_start = text[..found].rfind('\n').map_or(0, |i| i + 1);
+    let character: usize = text[line_start..found].chars().map(char::len_utf16).sum();
+    json!({ "line": line, "character": character })
+}
+
+async fn typed_client() -> TestClient {
+    let mut client = client(Options::default()).await;
+    client.open(URI, 1, &typed_text()).await;
+    let published = client.diagnostics(URI).await;
+    assert!(
+        published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "E0005"),
+        "the file does not parse: {published}"
+    );
+    client
+}
+
+async fn request_at(client: &mut TestClient, method: &str, position: Value) -> Value {
+    client
+        .request(
+            method,
+            json!({ "textDocument": doc(), "position": position }),
+        )
+        .await
+        .unwrap()
+}
+
+fn string_methods() -> Vec<&'static str> {
+    vec![
+        "len",
+        "upper",
+        "lower",
+        "trim",
+        "split",
+        "contains",
+        "starts_with",
+        "ends_with",
+        "replace",
+        "slice",
+        "to_int",
+        "to_float",
+        "to_date",
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_completion_of_fields_methods_records_and_literals() {
+    let mut client = typed_client().await;
+
+    // Fields after `input.form.`, with types and docs, on a line that does not parse.
+    let items = request_at(
+        &mut client,
+        "textDocument/completion",
+        at("input.form.|\r\nlog"),
+    )
+    .await;
+    assert_eq!(
+        items,
+        json!([
+            {
+                "label": "patient_name", "kind": 5, "detail": "String", "sortText": "00000",
+                "documentation": { "kind": "markdown", "value": "The patient's name." }
+            },
+            { "label": "sex", "kind": 5, "detail": "\"female\" | \"male\"", "sortText": "00001" },
+            { "label": "village", "kind": 5, "detail": "String?", "sortText": "00002" },
+        ])
+    );
+
+    // A `.` on a `String?`: its methods, each turning the `.` into `?.` (the
+    // `.` is at UTF-16 column 30, after "ü😀").
+    let items = request_at(&mut client, "textDocument/completion", at("village.|")).await;
+    assert_eq!(labels(&items), string_methods());
+    assert_eq!(
+        items[4],
+        json!({
+            "label": "split", "kind": 2, "detail": "(sep: String) -> [String]", "sortText": "10004",
+            "documentation": { "kind": "markdown", "value": "The parts between each `sep`." },
+            "insertText": "split($1)", "insertTextFormat": 2,
+            "additionalTextEdits": [{ "range": range(17, 30, 17, 31), "newText": "?." }]
+        })
+    );
+
+    // In a string where `"female" | "male"` is expected: the members replace it.
+    let items = request_at(&mut client, "textDocument/completion", at("code(\"|\"")).await;
+    assert_eq!(
+        items,
+        json!([
+            {
+                "label": "\"female\"", "kind": 20, "detail": "\"female\" | \"male\"", "sortText": "00000",
+                "textEdit": { "range": range(18, 13, 18, 15), "newText": "\"female\"" }
+            },
+            {
+                "label": "\"male\"", "kind": 20, "detail": "\"female\" | \"male\"", "sortText": "00001",
+                "textEdit": { "range": range(18, 13, 18, 15), "newText": "\"male\"" }
+            },
+        ])
+    );
+
+    // In a record literal given to an op: the fields not written yet, required first.
+    let items = request_at(&mut client, "textDocument/completion", at("\"ü\", |})")).await;
+    assert_eq!(
+        labels(&items),
+        [
+            "trackedEntityType",
+            "trackedEntity",
+            "attributes",
+            "enrollments",
+            "relationships",
+            "inactive",
+            "geometry",
+            "deleted",
+            "potentialDuplicate",
+            "programOwners",
+            "createdAt",
+            "createdAtClient",
+            "updatedAt",
+            "updatedAtClient",
+            "createdBy",
+            "updatedBy",
+        ]
+    );
+    assert_eq!(
+        items[0],
+        json!({
+            "label": "trackedEntityType", "kind": 5, "detail": "String", "sortText": "00000",
+            "documentation": { "kind": "markdown", "value": "UID of the tracked entity type (e.g. \"Person\"). Required." },
+            "insertText": "trackedEntityType: "
+        })
+    );
+    assert_eq!(items[2]["detail"], "[dhis2.Attribute]?");
+    assert_eq!(items[2]["sortText"], "10002");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_shows_the_type_and_the_doc() {
+    let mut client = typed_client().await;
+    let hover = request_at(&mut client, "textDocument/hover", at("log na|me")).await;
+    assert_eq!(
+        hover,
+        json!({
+            "contents": { "kind": "markdown", "value": "```ferry\nlet name: String\n```" },
+            "range": range(20, 4, 20, 8)
+        })
+    );
+    let hover = request_at(&mut client, "textDocument/hover", at("log co|de(input")).await;
+    assert_eq!(
+        hover,
+        json!({
+            "contents": {
+                "kind": "markdown",
+                "value": "```ferry\nfn code(s: \"female\" | \"male\", label: String = \"größe 😀\", upper: Bool = false) -> String\n```\n\nThe code of a sex."
+            },
+            "range": range(21, 4, 21, 8)
+        })
+    );
+    // A field of a record type, with its doc.
+    let hover = request_at(
+        &mut client,
+        "textDocument/hover",
+        at("input.form.patient_|name"),
+    )
+    .await;
+    assert_eq!(
+        hover["contents"]["value"],
+        "```ferry\npatient_name: String\n```\n\nThe patient's name."
+    );
+    // Nothing to say about a keyword.
+    let hover = request_at(&mut client, "textDocument/hover", at("l|og name")).await;
+    assert_eq!(hover, Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn definition_in_the_document_and_in_a_built_in_adaptor() {
+    let mut client = typed_client().await;
+    let found = request_at(&mut client, "textDocument/definition", at("log na|me")).await;
+    assert_eq!(found, json!({ "uri": URI, "range": range(15, 4, 15, 8) }));
+    let found = request_at(
+        &mut client,
+        "textDocument/definition",
+        at("log co|de(input"),
+    )
+    .await;
+    assert_eq!(found, json!({ "uri": URI, "range": range(11, 3, 11, 7) }));
+    let found = request_at(&mut client, "textDocument/definition", at("form.s|ex)")).await;
+    assert_eq!(found, json!({ "uri": URI, "range": range(5, 2, 5, 5) }));
+
+    // `dhis2.TrackedEntity` is declared in the built-in adaptor's document.
+    let found = request_at(
+        &mut client,
+        "textDocument/definition",
+        at("dhis2.Tracked|Entity = te"),
+    )
+    .await;
+    let dhis2 = ferry_compiler::adaptors::BUILTIN
+        .iter()
+        .find(|(name, _)| *name == "dhis2")
+        .unwrap()
+        .1;
+    let line = dhis2
+        .lines()
+        .position(|l| l == "type TrackedEntity = {")
+        .unwrap() as u32;
+    assert_eq!(
+        found,
+        json!({ "uri": "ferry-builtin:///dhis2.ferry", "range": range(line, 5, line, 18) })
+    );
+    // That document can be read, and is a document for every request.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": "ferry-builtin:///dhis2.ferry" }, "position": { "line": line, "character": 7 } }),
+        )
+        .await
+        .unwrap();
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("```ferry\ntype dhis2.TrackedEntity = { trackedEntity?: String?, ")
+    );
+    // A keyword names nothing.
+    let found = request_at(&mut client, "textDocument/definition", at("l|og name")).await;
+    assert_eq!(found, Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn definition_in_a_user_adaptor_file() {
+    let dir = std::env::temp_dir().join(format!("ferry-lsp-protocol-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("adaptors")).unwrap();
+    let adaptor = "adaptor shop\n\nconfig {\n  baseUrl: Url,\n}\n\nbase config.baseUrl\n\n/// Lists the orders.\nop orders() -> [Json] = GET \"/orders\"\n";
+    std::fs::write(dir.join("adaptors/shop.ferry"), adaptor).unwrap();
+    let uri = format!("file://{}/job.ferry", dir.display());
+    let mut client = client(Options::default()).await;
+    client
+        .open(&uri, 1, "use shop\nlet o = shop.orders()\nlog o\n")
+        .await;
+    assert_eq!(client.diagnostics(&uri).await["diagnostics"], json!([]));
+    let found = client
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 15 } }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found,
+        json!({
+            "uri": format!("file://{}/adaptors/shop.ferry", dir.display()),
+            "range": range(9, 3, 9, 9)
+        })
+    );
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": { "line": 1, "character": 15 } }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        hover["contents"]["value"],
+        "```ferry\nop shop.orders() -> [Json]\n```\n\nLists the orders."
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signature_help_counts_parameters_in_utf16() {
+    let mut client = typed_client().await;
+    let label = "code(s: \"female\" | \"male\", label: String = \"größe 😀\", upper: Bool = false) -> String";
+    let help = request_at(&mut client, "textDocument/signatureHelp", at("\"ü😀\", |)")).await;
+    // "größe 😀" is 4 UTF-16 units shorter than its UTF-8 bytes.
+    assert_eq!(
+        help,
+        json!({
+            "signatures": [{
+                "label": label,
+                "documentation": { "kind": "markdown", "value": "The code of a sex." },
+                "parameters": [{ "label": [5, 25] }, { "label": [27, 53] }, { "label": [55, 74] }],
+                "activeParameter": 2
+            }],
+            "activeSignature": 0,
+            "activeParameter": 2
+        })
+    );
+    let help = request_at(
+        &mut client,
+        "textDocument/signatureHelp",
+        at("code(\"\", \"ü|😀\""),
+    )
+    .await;
+    assert_eq!(help["activeParameter"], 1);
+    // An op's, by its named argument; none outside the parentheses.
+    let help = request_at(
+        &mut client,
+        "textDocument/signatureHelp",
+        at("create_tracked_entity({ org|Unit"),
+    )
+    .await;
+    assert_eq!(
+        help["signatures"][0]["label"],
+        "create_tracked_entity(te: dhis2.TrackedEntity) -> dhis2.ObjectReport"
+    );
+    assert_eq!(help["activeParameter"], 0);
+    let help = request_at(
+        &mut client,
+        "textDocument/signatureHelp",
+        at("let c = co|de("),
+    )
+    .await;
+    assert_eq!(help, Value::Null);
 }

@@ -415,7 +415,31 @@ abi! {
             }
         }
     }
-    /// A call of an adaptor's op.
+    /// An HTTP-bound op's request, sent: the decoded response body.
+    fn ferry_http(ctx, op: i64, request: V, base: V, auth: V) -> V = std::ptr::null(); {
+        let result = crate::ops::send(run(ctx), op as usize, val(request), val(base), val(auth));
+        give(ctx, result)
+    }
+    /// The next page of a paged op.
+    fn ferry_http_next(ctx, op: i64, url: V, base: V, auth: V) -> V = std::ptr::null(); {
+        let result = crate::ops::next_page(run(ctx), op as usize, val(url), val(base), val(auth));
+        give(ctx, result)
+    }
+    /// An op's answer checked against its return type.
+    fn ferry_op_result(ctx, op: i64, value: V) -> V = std::ptr::null(); {
+        let result = crate::ops::check_result(run(ctx), op as usize, val(value));
+        give(ctx, result)
+    }
+    /// A page's `items` added to what the pages before gave.
+    fn ferry_append_page(ctx, acc: V, items: V) -> V = std::ptr::null(); {
+        let result = match (val(acc), val(items)) {
+            (Value::List(a), Value::List(b)) => Ok(crate::stdlib::list::concat(a, b)),
+            (a, Value::Null | Value::Absent) => Ok(a.clone()),
+            (_, other) => Err(RuntimeError::runtime(format!("a page's items must be a list, not {}", other.kind_name()))),
+        };
+        give(ctx, result)
+    }
+    /// A call of a native op.
     fn ferry_op(ctx, op: i64, n: i64, words: *const u64) -> V = std::ptr::null(); {
         let args: Vec<Value> = (0..n as usize).map(|i| val(*words.add(i) as V).clone()).collect();
         let result = crate::ops::call(run(ctx), op as usize, args);

@@ -146,6 +146,17 @@ pub unsafe fn execute(
         {
             redactor.add_basic_auth(user, password);
         }
+        // `retry` tunes the adaptor's HTTP policy; it is not part of its config type.
+        let retry = section.as_object_mut().and_then(|map| map.remove("retry"));
+        match policy(&adaptor.name, retry.as_ref()) {
+            Ok(policy) => run.policies.push(policy),
+            Err(message) => {
+                return input_error(format!(
+                    "invalid config{}: {message}",
+                    config_file(&options)
+                ));
+            }
+        }
         let text = section.to_string();
         match json::decode(text.as_bytes(), desc) {
             Ok(value) => {
@@ -155,13 +166,9 @@ pub unsafe fn execute(
             Err(e) => {
                 let message = redactor.redact(&e.to_string()).into_owned();
                 let message = message.replacen('$', &format!("$.{}", adaptor.name), 1);
-                let file = if options.config_name.is_empty() {
-                    String::new()
-                } else {
-                    format!(" in {}", options.config_name)
-                };
                 return input_error(format!(
-                    "invalid config{file}: {message}\n  set it in the config file (--config) under \"{}\", or as FERRY_{}_<FIELD> in the environment",
+                    "invalid config{}: {message}\n  set it in the config file (--config) under \"{}\", or as FERRY_{}_<FIELD> in the environment",
+                    config_file(&options),
                     adaptor.name,
                     adaptor.name.to_uppercase()
                 ));
@@ -218,6 +225,68 @@ pub unsafe fn execute(
         std::mem::forget(run);
     }
     outcome
+}
+
+/// A config section's `retry`: `{ "attempts": 6, "timeout_seconds": 60,
+/// "max_delay_seconds": 30, "base_delay_seconds": 0.5 }`, each optional.
+fn policy(adaptor: &str, retry: Option<&serde_json::Value>) -> Result<crate::http::Policy, String> {
+    let mut policy = crate::http::Policy::default();
+    let Some(retry) = retry else {
+        return Ok(policy);
+    };
+    let at = |key: &str| {
+        format!(
+            "$.{adaptor}.retry{}",
+            if key.is_empty() {
+                String::new()
+            } else {
+                format!(".{key}")
+            }
+        )
+    };
+    let Some(fields) = retry.as_object() else {
+        return Err(format!(
+            "{}: expected an object such as {{ \"attempts\": 4, \"timeout_seconds\": 30 }}",
+            at("")
+        ));
+    };
+    for (key, value) in fields {
+        let Some(number) = value.as_f64().filter(|x| *x >= 0.0 && x.is_finite()) else {
+            return Err(format!(
+                "{}: expected a number of 0 or more, found {value}",
+                at(key)
+            ));
+        };
+        let seconds = || std::time::Duration::from_secs_f64(number);
+        match key.as_str() {
+            "attempts" if number.fract() == 0.0 => policy.attempts = number as u32,
+            "attempts" => {
+                return Err(format!(
+                    "{}: expected a whole number, found {value}",
+                    at(key)
+                ));
+            }
+            "timeout_seconds" => policy.timeout = seconds(),
+            "max_delay_seconds" => policy.max_delay = seconds(),
+            "base_delay_seconds" => policy.base_delay = seconds(),
+            _ => {
+                return Err(format!(
+                    "{}: unknown setting; use attempts, timeout_seconds, max_delay_seconds or base_delay_seconds",
+                    at(key)
+                ));
+            }
+        }
+    }
+    Ok(policy)
+}
+
+/// ` in FILE` when the config came from a file.
+fn config_file(options: &RunOptions) -> String {
+    if options.config_name.is_empty() {
+        String::new()
+    } else {
+        format!(" in {}", options.config_name)
+    }
 }
 
 fn read_input(input: &Input) -> Result<Vec<u8>, String> {

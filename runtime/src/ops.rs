@@ -1,4 +1,7 @@
-//! Ops at run time: the `http` adaptor's native ops, sent with the run's client.
+//! Ops at run time: requests that HTTP-bound ops build (generated code computes
+//! the path, query, headers and body from the binding), and the `http` adaptor's
+//! native ops, all sent with the run's client, its redactor, and each adaptor's
+//! base URL, auth and retry policy.
 
 use crate::error::{Result, RuntimeError};
 use crate::http::{self, Auth, Body, Client, Policy, Request};
@@ -12,16 +15,177 @@ pub struct DryRun {
     pub recordings: http::Recordings,
 }
 
-/// Calls op `op` of the program with its arguments in parameter order.
+/// Calls a native op of the program with its arguments in parameter order.
 pub fn call(run: &mut Run, op: usize, args: Vec<Value>) -> Result<Value> {
     let meta = run.program.ops[op].clone();
-    if meta.native {
-        return native(run, &meta, &args);
+    native(run, &meta, &args)
+}
+
+/// Sends the request an HTTP-bound op built: `{ path, query, headers, body }`,
+/// with the adaptor's `base` (a URL or null) and `auth` (`{ scheme, args }` or
+/// null). Answers the decoded response body.
+pub fn send(
+    run: &mut Run,
+    op: usize,
+    request: &Value,
+    base: &Value,
+    auth: &Value,
+) -> Result<Value> {
+    let meta = run.program.ops[op].clone();
+    let method = http::Method::parse(&meta.method)
+        .ok_or_else(|| RuntimeError::runtime(format!("`{}` is not an HTTP method", meta.method)))?;
+    let field = |name: &str| {
+        request
+            .get_field(name)
+            .map_or(Value::Null, |v| v.into_owned())
+    };
+    let path = text_of(&field("path")).unwrap_or_default();
+    let mut req = Request::new(method, path);
+    req.idempotent = meta.idempotent;
+    if let Some(base) = text_of(base) {
+        req = req.base(base);
     }
-    Err(RuntimeError::runtime(format!(
-        "`{}` is declared with an HTTP binding, which this runtime cannot send yet",
-        meta.name
-    )))
+    req.query = query_pairs(&field("query"));
+    req.headers = header_pairs(&field("headers"));
+    let body = field("body");
+    if !body.is_missing() {
+        let content_type = req
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| v.clone());
+        req.body = match (&body, content_type) {
+            // A text body with a content type of its own (XML, CSV) goes as it is.
+            (Value::Str(text), Some(ct)) if !ct.contains("json") => {
+                Body::Text(text.as_str().to_string())
+            }
+            _ => Body::Json(body.to_serde()),
+        };
+    }
+    let auth = auth_of(auth)?;
+    transmit(run, &meta, req, &auth)
+}
+
+/// The next page of a paged op: a GET of `url` (absolute, or relative to `base`).
+pub fn next_page(
+    run: &mut Run,
+    op: usize,
+    url: &Value,
+    base: &Value,
+    auth: &Value,
+) -> Result<Value> {
+    let meta = run.program.ops[op].clone();
+    let url = text_of(url).ok_or_else(|| {
+        RuntimeError::runtime(format!(
+            "{}: the next page's link is not a string",
+            meta.name
+        ))
+    })?;
+    let mut req = Request::new(http::Method::Get, url);
+    if let Some(base) = text_of(base) {
+        req = req.base(base);
+    }
+    let auth = auth_of(auth)?;
+    transmit(run, &meta, req, &auth)
+}
+
+/// What an op answers, checked against its return type.
+pub fn check_result(run: &Run, op: usize, value: &Value) -> Result<Value> {
+    let meta = &run.program.ops[op];
+    crate::json::convert(value, &run.program.descs[meta.result]).map_err(|e| {
+        let mut error = RuntimeError::decode(e);
+        error.message = format!(
+            "{}: the response does not fit the op's type: {}",
+            meta.name, error.message
+        );
+        error
+    })
+}
+
+fn transmit(run: &mut Run, meta: &OpMeta, req: Request, auth: &Auth) -> Result<Value> {
+    auth.register_secrets(&run.redactor);
+    let adaptor = run
+        .program
+        .adaptors
+        .get(meta.adaptor)
+        .map_or("http".to_string(), |a| a.name.clone());
+    let policy = run.policies.get(meta.adaptor).cloned().unwrap_or_default();
+    let client = client(run);
+    let response = client
+        .send(&adaptor, req, auth, &policy)
+        .map_err(|e| RuntimeError::from_http(&e).redact(&run.redactor))?;
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    crate::json::decode_vec(response.body.clone(), &crate::json::TypeDesc::Json).or_else(|e| {
+        // A text answer (XML, CSV) is the op's answer when it returns a String.
+        match run.program.descs.get(meta.result).map(|d| d.resolve()) {
+            Some(crate::json::TypeDesc::String) => {
+                Ok(Value::Str(Str::from(response.text().into_owned())))
+            }
+            _ => {
+                let excerpt: String = response.text().chars().take(200).collect();
+                let mut error = RuntimeError::decode(e);
+                error.message = format!(
+                    "{}: the response is not JSON: {}",
+                    meta.name,
+                    run.redactor.redact(&excerpt)
+                );
+                error.path = None;
+                Err(error)
+            }
+        }
+    })
+}
+
+/// `{ scheme: "basic", args: [user, password] }` as the client's auth.
+fn auth_of(auth: &Value) -> Result<Auth> {
+    let Some(scheme) = auth.get_field("scheme").and_then(|s| text_of(&s)) else {
+        return Ok(Auth::None);
+    };
+    let args: Vec<Option<String>> = match auth.get_field("args").as_deref() {
+        Some(Value::List(items)) => items.iter().map(text_of).collect(),
+        _ => Vec::new(),
+    };
+    let arg = |i: usize| args.get(i).cloned().flatten().unwrap_or_default();
+    Ok(match scheme.as_str() {
+        "basic" => Auth::Basic {
+            user: arg(0),
+            password: arg(1),
+        },
+        "bearer" => Auth::Bearer { token: arg(0) },
+        "header" => Auth::Header {
+            name: arg(0),
+            value: arg(1),
+        },
+        "query" => Auth::Query {
+            name: arg(0),
+            value: arg(1),
+        },
+        "oauth2_client_credentials" => Auth::OAuth2ClientCredentials {
+            token_url: arg(0),
+            client_id: arg(1),
+            client_secret: arg(2),
+            scope: args.get(3).cloned().flatten(),
+        },
+        other => {
+            return Err(RuntimeError::runtime(format!(
+                "`{other}` is not an auth scheme"
+            )));
+        }
+    })
+}
+
+fn header_pairs(v: &Value) -> Vec<(String, String)> {
+    let members: Vec<(Str, Value)> = match v {
+        Value::Object(o) => o.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        Value::Record(r) => r.members(),
+        _ => Vec::new(),
+    };
+    members
+        .into_iter()
+        .filter_map(|(k, v)| text_of(&v).map(|v| (k.as_str().to_string(), v)))
+        .collect()
 }
 
 fn client(run: &mut Run) -> Client {
@@ -68,12 +232,7 @@ fn native(run: &mut Run, meta: &OpMeta, args: &[Value]) -> Result<Value> {
         .ok_or_else(|| RuntimeError::runtime("the request has no URL"))?;
     let mut request = Request::new(method, url);
     request.query = query_pairs(arg(meta, args, "query"));
-    if let Value::Object(headers) = arg(meta, args, "headers") {
-        request.headers = headers
-            .iter()
-            .filter_map(|(k, v)| text_of(v).map(|v| (k.as_str().to_string(), v)))
-            .collect();
-    }
+    request.headers = header_pairs(arg(meta, args, "headers"));
     let body = arg(meta, args, "body");
     if !body.is_missing() {
         let format = text_of(arg(meta, args, "body_format")).unwrap_or_else(|| "json".into());
@@ -100,10 +259,11 @@ fn native(run: &mut Run, meta: &OpMeta, args: &[Value]) -> Result<Value> {
         },
         _ => Auth::None,
     };
+    auth.register_secrets(&run.redactor);
     let client = client(run);
     let response = client
         .send("http", request, &auth, &Policy::default())
-        .map_err(|e| RuntimeError::from_http(&e))?;
+        .map_err(|e| RuntimeError::from_http(&e).redact(&run.redactor))?;
     let body = response
         .json()
         .unwrap_or_else(|_| serde_json::Value::String(response.text().into_owned()));

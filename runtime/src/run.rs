@@ -95,6 +95,8 @@ pub struct Run {
     pub error_shape: &'static Shape,
     /// The HTTP client of the run's ops, created on first use.
     pub http: Option<crate::http::Client>,
+    /// Each adaptor's retry policy (config section's `retry`).
+    pub policies: Vec<crate::http::Policy>,
     pub dry_run: Option<crate::ops::DryRun>,
 }
 
@@ -102,7 +104,11 @@ impl Run {
     /// Writes the output where it goes, secrets redacted. Without secrets to
     /// hide it streams, never holding the whole text.
     fn deliver(&self, value: &Value, sink: Sink<'_>, pretty: bool) -> Outcome {
-        let ok = |output| Outcome { exit_code: 0, output, error: None };
+        let ok = |output| Outcome {
+            exit_code: 0,
+            output,
+            error: None,
+        };
         let text = |value: &Value| {
             let mut out = Vec::new();
             if pretty {
@@ -115,7 +121,10 @@ impl Run {
         match sink {
             Sink::Capture => {
                 let bytes = text(value);
-                let redacted = self.redactor.redact(&String::from_utf8_lossy(&bytes)).into_owned();
+                let redacted = self
+                    .redactor
+                    .redact(&String::from_utf8_lossy(&bytes))
+                    .into_owned();
                 ok(Some(redacted))
             }
             Sink::Path(path) => {
@@ -124,21 +133,40 @@ impl Run {
                     Some(p) => match std::fs::File::create(p) {
                         Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 16, f)),
                         Err(e) => {
-                            return Outcome { exit_code: 2, output: None, error: Some(format!("cannot write the output {}: {e}", p.display())) };
+                            return Outcome {
+                                exit_code: 2,
+                                output: None,
+                                error: Some(format!(
+                                    "cannot write the output {}: {e}",
+                                    p.display()
+                                )),
+                            };
                         }
                     },
-                    None => Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
+                    None => Box::new(std::io::BufWriter::with_capacity(
+                        1 << 16,
+                        std::io::stdout().lock(),
+                    )),
                 };
                 let written = if self.redactor.is_empty() && !pretty {
                     json::write_json_to(value, &mut *writer)
                 } else {
                     let bytes = text(value);
-                    let redacted = self.redactor.redact(&String::from_utf8_lossy(&bytes)).into_owned();
+                    let redacted = self
+                        .redactor
+                        .redact(&String::from_utf8_lossy(&bytes))
+                        .into_owned();
                     writer.write_all(redacted.as_bytes())
                 };
-                let written = written.and_then(|_| writer.write_all(b"\n")).and_then(|_| writer.flush());
+                let written = written
+                    .and_then(|_| writer.write_all(b"\n"))
+                    .and_then(|_| writer.flush());
                 match (written, path) {
-                    (Err(e), Some(p)) => Outcome { exit_code: 2, output: None, error: Some(format!("cannot write the output {}: {e}", p.display())) },
+                    (Err(e), Some(p)) => Outcome {
+                        exit_code: 2,
+                        output: None,
+                        error: Some(format!("cannot write the output {}: {e}", p.display())),
+                    },
                     // A closed pipe (`job | head`) is not a failure of the job.
                     _ => ok(None),
                 }
@@ -171,6 +199,7 @@ impl Run {
             bools: [std::ptr::null(); 2],
             error_shape: Shape::intern(&["kind", "message", "status", "body", "path"], false),
             http: None,
+            policies: Vec::new(),
             dry_run: None,
             program,
         });
@@ -243,11 +272,7 @@ impl Run {
                 if let Some(m) = &message {
                     let _ = self.log.write_all(format!("skipped: {m}\n").as_bytes());
                 }
-                Outcome {
-                    exit_code: 0,
-                    output: Some("null".into()),
-                    error: None,
-                }
+                self.deliver(&Value::Null, sink, pretty)
             }
             Some(Pending::Fail(message, loc)) => {
                 let message = format!(

@@ -4,8 +4,7 @@
 --   FERRY_BIN=target/debug/ferry FERRY_FILE=job.ferry FERRY_OUT=out.json \
 --     nvim --headless -u NONE -i NONE -n -c 'luafile tests/lsp/nvim_e2e.lua'
 --
--- Each step adds one key to the result. To test a new feature (hover, definition,
--- signature help once the type checker's query API lands), add a step that
+-- Each step adds one key to the result. To test a new feature, add a step that
 -- requests it with `request(...)` and stores what the test should compare.
 
 local bin = assert(os.getenv('FERRY_BIN'), 'FERRY_BIN is not set')
@@ -72,6 +71,48 @@ local function run()
   result.symbols = {}
   for _, symbol in ipairs(request('textDocument/documentSymbol', { textDocument = document })) do
     table.insert(result.symbols, symbol.name)
+  end
+
+  -- Typed completion: type `let x = input.form.` on the last line (the line
+  -- does not parse), then ask for the fields.
+  local typed = 'let x = input.form.'
+  vim.api.nvim_buf_set_lines(bufnr, last, last + 1, false, { typed })
+  local fields = request('textDocument/completion', {
+    textDocument = document,
+    position = { line = last, character = #typed },
+  })
+  result.typed_completion = {}
+  for _, item in ipairs(fields.items or fields) do
+    table.insert(result.typed_completion, item.label .. ': ' .. (item.detail or ''))
+  end
+  vim.api.nvim_buf_set_lines(bufnr, last, last + 1, false, { '' })
+
+  -- Hover on `sex_code` where it is called.
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  for lnum, line in ipairs(lines) do
+    local col = line:find('value: sex_code(', 1, true)
+    if col then
+      local hover = request('textDocument/hover', {
+        textDocument = document,
+        position = { line = lnum - 1, character = col - 1 + #'value: sex' },
+      })
+      result.hover = hover.contents.value
+      break
+    end
+  end
+
+  -- Go to the definition of `dhis2.create_tracked_entity`: the built-in document.
+  for lnum, line in ipairs(lines) do
+    local col = line:find('dhis2.create_tracked_entity(', 1, true)
+    if col then
+      local found = request('textDocument/definition', {
+        textDocument = document,
+        position = { line = lnum - 1, character = col - 1 + #'dhis2.create' },
+      })
+      local location = found[1] or found
+      result.definition = { uri = location.uri, line = location.range.start.line }
+      break
+    end
   end
 
   vim.lsp.stop_client(client_id)

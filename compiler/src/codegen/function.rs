@@ -174,6 +174,9 @@ impl<M: Module> Emitter<'_, '_, M> {
     }
 
     fn set_loc(&mut self, loc: ir::Loc) {
+        if loc == ir::CALLER_LOC {
+            return;
+        }
         let value = self.b.ins().iconst(types::I32, loc as i64);
         self.b
             .ins()
@@ -405,6 +408,9 @@ impl<M: Module> Emitter<'_, '_, M> {
                             .expect("a result")
                     }
                     Callee::Function(id) => {
+                        if let Some(loc) = loc {
+                            self.set_loc(*loc);
+                        }
                         let fref = self.func_ref(self.ids[*id as usize]);
                         let mut all = vec![self.ctx];
                         all.extend(values);

@@ -42,7 +42,11 @@ pub fn clif_type(repr: Repr, pointer: Type) -> Type {
 /// A parameter or result: a `Bool` (`i8`) is zero-extended, as Rust's `u8`
 /// parameters of the runtime expect (LLVM's `zeroext`).
 pub fn abi_param(ty: Type) -> AbiParam {
-    if ty == types::I8 { AbiParam::new(ty).uext() } else { AbiParam::new(ty) }
+    if ty == types::I8 {
+        AbiParam::new(ty).uext()
+    } else {
+        AbiParam::new(ty)
+    }
 }
 
 /// Declares and defines every function of the program in `module`; returns the

@@ -34,6 +34,7 @@ pub fn lower(analysis: &Analysis) -> Result<Program, String> {
         globals: HashMap::new(),
         stack: Vec::new(),
         ops: HashMap::new(),
+        op_fns: HashMap::new(),
     };
     l.main()?;
     Ok(Program {
@@ -49,7 +50,7 @@ struct FnState {
     ret: Repr,
     locals: Vec<Repr>,
     /// Declaration span of a checker local → its slot.
-    slots: HashMap<Span, Local>,
+    slots: HashMap<(SourceId, Span), Local>,
     /// For a closure: captured outer slots, in the order the env holds them,
     /// and the slots they are loaded into.
     captures: Vec<(Local, Repr)>,
@@ -68,6 +69,8 @@ struct Lowerer<'a> {
     globals: HashMap<(usize, usize), u32>,
     stack: Vec<FnState>,
     ops: HashMap<(usize, usize), u32>,
+    /// The function of each HTTP-bound op used.
+    op_fns: HashMap<(usize, usize), FuncId>,
 }
 
 type Lowered = (Expr, Repr);
@@ -116,6 +119,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn loc(&mut self, span: Span) -> Loc {
+        if self.module() != 0 {
+            return super::CALLER_LOC;
+        }
         let source = self.a.sources.get(self.file());
         let at = source.line_col(span.start as usize);
         let text = format!("{}:{}:{}", source.name, at.line + 1, at.col + 1);
@@ -136,10 +142,11 @@ impl<'a> Lowerer<'a> {
 
     /// The slot of a local, capturing it from enclosing functions when needed.
     fn slot(&mut self, decl: Span) -> Local {
-        self.slot_at(self.stack.len() - 1, decl)
+        let key = (self.file(), decl);
+        self.slot_at(self.stack.len() - 1, key)
     }
 
-    fn slot_at(&mut self, depth: usize, decl: Span) -> Local {
+    fn slot_at(&mut self, depth: usize, decl: (SourceId, Span)) -> Local {
         if let Some(&slot) = self.stack[depth].slots.get(&decl) {
             return slot;
         }
@@ -160,8 +167,15 @@ impl<'a> Lowerer<'a> {
     /// A new slot for a local the checker declared at `decl`.
     fn declare(&mut self, decl: Span, repr: Repr) -> Local {
         let slot = self.new_local(repr);
-        self.state().slots.insert(decl, slot);
+        let key = (self.file(), decl);
+        self.state().slots.insert(key, slot);
         slot
+    }
+
+    /// Binds the checker's local declared at `decl` to an existing slot.
+    fn bind(&mut self, decl: Span, slot: Local) {
+        let key = (self.file(), decl);
+        self.state().slots.insert(key, slot);
     }
 
     // ------------------------------------------------------------------ conversions
@@ -373,7 +387,7 @@ impl<'a> Lowerer<'a> {
             closure: false,
         });
         for (i, p) in decl.params.iter().enumerate() {
-            self.state().slots.insert(p.name.span, i as Local);
+            self.bind(p.name.span, i as Local);
         }
         let mut body = Vec::new();
         let value = self.block_value(&decl.body, &mut body);
@@ -423,7 +437,7 @@ impl<'a> Lowerer<'a> {
         for (i, p) in params.iter().enumerate() {
             let repr = self.repr(&self.ty(p.name.span));
             if repr == Repr::Value {
-                self.state().slots.insert(p.name.span, i as Local);
+                self.bind(p.name.span, i as Local);
             } else {
                 let slot = self.declare(p.name.span, repr);
                 let unboxed =
@@ -709,7 +723,7 @@ impl<'a> Lowerer<'a> {
             ast::ForBinding::One(x) => {
                 let repr = self.repr(&self.ty(x.span));
                 if repr == Repr::Value {
-                    self.state().slots.insert(x.span, item);
+                    self.bind(x.span, item);
                 } else {
                     let slot = self.declare(x.span, repr);
                     let v = self.coerce((Expr::Local(item), Repr::Value), repr, x.span);
@@ -1649,7 +1663,8 @@ impl<'a> Lowerer<'a> {
             .unwrap_or(0) as u32
     }
 
-    /// An op call: `ferry_op` with the arguments in parameter order.
+    /// An op call: a native op through `ferry_op`, an HTTP binding through its
+    /// own function; the arguments in parameter order.
     fn op_call(&mut self, adaptor: usize, index: usize, args: &'a [ast::Arg], loc: Loc) -> Expr {
         let op = self.op_id(adaptor, index);
         let sig = &self.a.checked.modules[adaptor].ops[index];
@@ -1665,12 +1680,224 @@ impl<'a> Lowerer<'a> {
                 None => l.null(),
             }
         });
+        if let ast::OpBinding::Http(http) = &decl.binding {
+            let function = self.op_fn(adaptor, index, op, http);
+            return Expr::Call {
+                callee: Callee::Function(function),
+                args,
+                ret: Repr::Value,
+                loc: Some(loc),
+            };
+        }
         let n = args.len() as i64;
         Expr::call(
             "ferry_op",
             vec![Expr::Int(op as i64), Expr::Int(n), Expr::Array(args)],
             Repr::Value,
             Some(loc),
+        )
+    }
+
+    /// The function that runs an HTTP-bound op: it builds the request from the
+    /// binding, sends it (`ferry_http`), follows `paged` links, picks `result`,
+    /// and checks the answer against the op's return type. Parameters come boxed.
+    fn op_fn(
+        &mut self,
+        adaptor: usize,
+        index: usize,
+        op: u32,
+        http: &'a ast::HttpBinding,
+    ) -> FuncId {
+        if let Some(&id) = self.op_fns.get(&(adaptor, index)) {
+            return id;
+        }
+        let decl = self.op_decl(adaptor, index);
+        let id = self.functions.len() as FuncId;
+        let params = vec![Repr::Value; decl.params.len()];
+        self.functions.push(Function {
+            name: format!("op_{}", self.meta.ops[op as usize].name.replace('.', "_")),
+            kind: FnKind::User,
+            params: params.clone(),
+            ret: Repr::Value,
+            locals: Vec::new(),
+            captured: Vec::new(),
+            body: Vec::new(),
+        });
+        self.op_fns.insert((adaptor, index), id);
+        self.stack.push(FnState {
+            module: adaptor,
+            ret: Repr::Value,
+            locals: params,
+            slots: HashMap::new(),
+            captures: Vec::new(),
+            captured: Vec::new(),
+            closure: false,
+        });
+        for (i, p) in decl.params.iter().enumerate() {
+            let repr = self.repr(&self.ty(p.name.span));
+            if repr == Repr::Value {
+                self.bind(p.name.span, i as Local);
+            }
+        }
+        let mut body = Vec::new();
+        // Parameters the binding reads unboxed.
+        for (i, p) in decl.params.iter().enumerate() {
+            let repr = self.repr(&self.ty(p.name.span));
+            if repr != Repr::Value {
+                let slot = self.declare(p.name.span, repr);
+                let v = self.coerce((Expr::Local(i as Local), Repr::Value), repr, p.name.span);
+                body.push(Stmt::Set(slot, v));
+            }
+        }
+        let base = self.new_local(Repr::Value);
+        let base_value = self.adaptor_base(adaptor);
+        body.push(Stmt::Set(base, base_value));
+        let auth = self.new_local(Repr::Value);
+        let auth_value = self.adaptor_auth(adaptor);
+        body.push(Stmt::Set(auth, auth_value));
+        let part = |l: &mut Self, e: &'a Option<ast::Expr>| match e {
+            Some(e) => l.boxed_value(e),
+            None => l.null(),
+        };
+        let path = self.boxed_value(&http.path);
+        let query = part(self, &http.query);
+        let headers = part(self, &http.headers);
+        let request_body = part(self, &http.body);
+        let shape = self.meta.shape(ShapeMeta {
+            fields: ["path", "query", "headers", "body"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            open: false,
+        });
+        let request = Expr::call(
+            "ferry_record",
+            vec![
+                Expr::Int(shape as i64),
+                Expr::Array(vec![path, query, headers, request_body]),
+            ],
+            Repr::Value,
+            None,
+        );
+        let loc = self.loc(http.method.span);
+        // The checker's `body`: the decoded response, in `result` and `paged`.
+        let response = self.declare(Span::default(), Repr::Value);
+        let send = |kind: &'static str, what: Expr| {
+            Expr::call(
+                kind,
+                vec![
+                    Expr::Int(op as i64),
+                    what,
+                    Expr::Local(base),
+                    Expr::Local(auth),
+                ],
+                Repr::Value,
+                Some(loc),
+            )
+        };
+        body.push(Stmt::Set(response, send("ferry_http", request)));
+        let result = match &http.paged {
+            Some(paged) => {
+                let acc = self.new_local(Repr::Value);
+                body.push(Stmt::Set(
+                    acc,
+                    Expr::call(
+                        "ferry_list",
+                        vec![Expr::Int(0), Expr::Array(Vec::new())],
+                        Repr::Value,
+                        None,
+                    ),
+                ));
+                let items = self.boxed_value(&paged.items);
+                let next_value = self.boxed_value(&paged.next);
+                let next = self.new_local(Repr::Value);
+                let page_loc = self.loc(paged.items.span);
+                let round = vec![
+                    Stmt::Set(
+                        acc,
+                        Expr::call(
+                            "ferry_append_page",
+                            vec![Expr::Local(acc), items],
+                            Repr::Value,
+                            Some(page_loc),
+                        ),
+                    ),
+                    Stmt::Set(next, next_value),
+                    Stmt::If(
+                        Expr::IsNull(Box::new(Expr::Local(next))),
+                        vec![Stmt::Break],
+                        Vec::new(),
+                    ),
+                    Stmt::Set(response, send("ferry_http_next", Expr::Local(next))),
+                ];
+                body.push(Stmt::While(Expr::Bool(true), round));
+                Expr::Local(acc)
+            }
+            None => match &http.result {
+                Some(result) => self.boxed_value(result),
+                None => Expr::Local(response),
+            },
+        };
+        let checked = Expr::call(
+            "ferry_op_result",
+            vec![Expr::Int(op as i64), result],
+            Repr::Value,
+            Some(loc),
+        );
+        body.push(Stmt::Return(checked));
+        let state = self.stack.pop().expect("op state");
+        let f = &mut self.functions[id as usize];
+        f.locals = state.locals;
+        f.body = body;
+        id
+    }
+
+    fn adaptor_item(&self, adaptor: usize, base: bool) -> Option<&'a ast::Expr> {
+        self.ast_of(adaptor)
+            .items
+            .iter()
+            .find_map(|i| match (&i.kind, base) {
+                (ItemKind::Base(e), true) | (ItemKind::Auth(e), false) => Some(e),
+                _ => None,
+            })
+    }
+
+    fn adaptor_base(&mut self, adaptor: usize) -> Expr {
+        match self.adaptor_item(adaptor, true) {
+            Some(e) => self.boxed_value(e),
+            None => self.null(),
+        }
+    }
+
+    /// `auth basic(a, b)` as the record `{ scheme: "basic", args: [a, b] }`.
+    fn adaptor_auth(&mut self, adaptor: usize) -> Expr {
+        let Some(e) = self.adaptor_item(adaptor, false) else {
+            return self.null();
+        };
+        let ExprKind::Call { callee, args } = &e.kind else {
+            return self.null();
+        };
+        let ExprKind::Name(scheme) = &callee.kind else {
+            return self.null();
+        };
+        let scheme = self.string(scheme);
+        let values: Vec<Expr> = args.iter().map(|a| self.boxed_value(&a.value)).collect();
+        let n = values.len() as i64;
+        let list = Expr::call(
+            "ferry_list",
+            vec![Expr::Int(n), Expr::Array(values)],
+            Repr::Value,
+            None,
+        );
+        let shape = self.meta.shape(ShapeMeta {
+            fields: vec!["scheme".into(), "args".into()],
+            open: false,
+        });
+        Expr::call(
+            "ferry_record",
+            vec![Expr::Int(shape as i64), Expr::Array(vec![scheme, list])],
+            Repr::Value,
+            None,
         )
     }
 

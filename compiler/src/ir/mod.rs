@@ -29,6 +29,11 @@ pub type FuncId = u32;
 /// An index into `Meta::locations`.
 pub type Loc = u32;
 
+/// The location of code lowered from an adaptor file (an op's request, paging and
+/// result): its errors are reported where the job called the op, which is what
+/// the job's author can act on, so such code leaves the caller's location as it is.
+pub const CALLER_LOC: Loc = u32::MAX;
+
 #[derive(Debug)]
 pub struct Program {
     /// `functions[0]` is the job's main body.

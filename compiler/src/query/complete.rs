@@ -19,7 +19,7 @@
 //!   the expression keywords, `input`/`config`/`trigger` and the free functions.
 //! - Nothing in comments.
 
-use super::cursor::{BindingKind, Cursor, PLACEHOLDER};
+use super::cursor::{Cursor, PLACEHOLDER};
 use super::env::{Callee, Env, field_value};
 use super::render;
 use super::walk::Node;
@@ -28,13 +28,15 @@ use crate::adaptors::Search;
 use crate::source::Span;
 use crate::syntax::ast::{self, ExprKind, ItemKind, PatternKind, RecordEntry, TypeKind};
 use crate::syntax::token::{Keyword, Token};
+use crate::types::Ty;
 use crate::types::methods::{free_functions, methods_of};
-use crate::types::{Def, Ty};
 
-/// Sort groups: what the place asks for, then locals, declarations, keywords,
-/// and the language's own names.
+/// Sort groups: what the place asks for (then what it may also take), statement
+/// keywords at the start of a statement, locals, declarations, expression
+/// keywords, and the language's own names.
 const EXPECTED: u8 = 0;
 const SECOND: u8 = 1;
+const STATEMENT: u8 = 1;
 const LOCAL: u8 = 2;
 const DECLARED: u8 = 3;
 const KEYWORD: u8 = 4;
@@ -78,7 +80,12 @@ struct Out<'e> {
 }
 
 impl<'e> Out<'e> {
-    fn push(&mut self, group: u8, label: impl Into<String>, kind: CompletionKind) -> &mut Completion {
+    fn push(
+        &mut self,
+        group: u8,
+        label: impl Into<String>,
+        kind: CompletionKind,
+    ) -> &mut Completion {
         self.items.push((
             group,
             Completion {
@@ -115,7 +122,9 @@ impl<'e> Out<'e> {
         let mut seen = std::collections::HashSet::new();
         let items = items
             .into_iter()
-            .filter(|(_, item)| seen.insert((item.label.clone(), item.kind == CompletionKind::Keyword)))
+            .filter(|(_, item)| {
+                seen.insert((item.label.clone(), item.kind == CompletionKind::Keyword))
+            })
             .enumerate()
             .map(|(i, (group, mut item))| {
                 item.sort = format!("{group}{i:04}");
@@ -139,10 +148,11 @@ pub(crate) fn complete(env: &Env, search: &Search, offset: usize) -> Completions
     if let Some((token, span)) = cursor.string_at() {
         if let Token::Str(_) = token {
             let path = cursor.path(cursor.offset);
-            if let Some(expected) = path
-                .len()
-                .checked_sub(1)
-                .and_then(|last| cursor.expected(&path, last))
+            if !pattern(&mut out, &cursor, &path, Some(span))
+                && let Some(expected) = path
+                    .len()
+                    .checked_sub(1)
+                    .and_then(|last| cursor.expected(&path, last))
             {
                 literals(&mut out, &cursor, &expected, &[], Some(span));
             }
@@ -171,6 +181,14 @@ pub(crate) fn complete(env: &Env, search: &Search, offset: usize) -> Completions
             }
             return out.finish(word);
         }
+        // `use dhis2 as …`: a new name.
+        _ if matches!(
+            statement_tokens(&before).first(),
+            Some(Token::Kw(Keyword::Use))
+        ) =>
+        {
+            return out.finish(word);
+        }
         _ if is_type_position(&before) => {
             types(&mut out, &cursor);
             return out.finish(word);
@@ -178,7 +196,7 @@ pub(crate) fn complete(env: &Env, search: &Search, offset: usize) -> Completions
         _ => {}
     }
     let path = cursor.path(cursor.offset);
-    if record_fields(&mut out, &cursor, &path) || pattern(&mut out, &cursor, &path) {
+    if record_fields(&mut out, &cursor, &path) || pattern(&mut out, &cursor, &path, None) {
         return out.finish(word);
     }
     if let Some(expected) = expected_at(&cursor, &path) {
@@ -359,7 +377,9 @@ fn record_fields(out: &mut Out, cursor: &Cursor, path: &[Node<'_>]) -> bool {
     let written: Vec<&str> = entries
         .iter()
         .filter_map(|entry| match entry {
-            RecordEntry::Field { name, .. } if Some(name.span) != current => Some(name.name.as_str()),
+            RecordEntry::Field { name, .. } if Some(name.span) != current => {
+                Some(name.name.as_str())
+            }
             RecordEntry::Shorthand(ident) if Some(ident.span) != current => {
                 Some(ident.name.as_str())
             }
@@ -387,8 +407,9 @@ fn record_fields(out: &mut Out, cursor: &Cursor, path: &[Node<'_>]) -> bool {
 }
 
 /// A `match` arm's pattern: the members of the scrutinee's type that no other
-/// arm covers. Whether the place is one.
-fn pattern(out: &mut Out, cursor: &Cursor, path: &[Node<'_>]) -> bool {
+/// arm covers (replacing the string at the cursor, if in one). Whether the
+/// place is one.
+fn pattern(out: &mut Out, cursor: &Cursor, path: &[Node<'_>], replace: Option<Span>) -> bool {
     let Some(p) = path.iter().rposition(|n| matches!(n, Node::Pattern(_))) else {
         return false;
     };
@@ -408,8 +429,10 @@ fn pattern(out: &mut Out, cursor: &Cursor, path: &[Node<'_>]) -> bool {
             collect_literals(&arm.pattern, &mut covered);
         }
     }
-    literals(out, cursor, &expected, &covered, None);
-    out.keyword(SECOND, "_", "any other value");
+    literals(out, cursor, &expected, &covered, replace);
+    if replace.is_none() {
+        out.keyword(SECOND, "_", "any other value");
+    }
     true
 }
 
@@ -495,28 +518,28 @@ fn statements(out: &mut Out, block: Block, adaptor_file: bool) {
             JOB_DECLARATIONS
         };
         for keyword in declarations {
-            out.keyword(KEYWORD, keyword, "declaration");
+            out.keyword(STATEMENT, keyword, "declaration");
         }
         if adaptor_file {
             return;
         }
     }
     for keyword in STATEMENTS {
-        out.keyword(KEYWORD, keyword, "statement");
+        out.keyword(STATEMENT, keyword, "statement");
     }
     if block != Block::TopLevel {
         for keyword in IN_BLOCKS {
-            out.keyword(KEYWORD, keyword, "statement");
+            out.keyword(STATEMENT, keyword, "statement");
         }
     }
     if block == Block::Fn {
         for keyword in IN_FNS {
-            out.keyword(KEYWORD, keyword, "statement");
+            out.keyword(STATEMENT, keyword, "statement");
         }
     }
     if block == Block::Test {
         for keyword in IN_TESTS {
-            out.keyword(KEYWORD, keyword, "statement");
+            out.keyword(STATEMENT, keyword, "statement");
         }
     }
 }
@@ -527,13 +550,11 @@ fn expressions(out: &mut Out, cursor: &Cursor) {
     let env = cursor.env;
     for binding in cursor.locals(cursor.offset) {
         let ty = cursor.binding_type(&binding);
-        let detail = env.display(&ty);
+        let detail = env.shown(&ty);
         let item = out.push(LOCAL, binding.name.to_string(), CompletionKind::Local);
         item.detail = Some(detail);
-        if binding.kind != BindingKind::Other || matches!(env.types().resolve(&ty), Ty::Fn(_)) {
-            if let Some(callee) = env.value_callee(&binding.name, &ty) {
-                item.call = Some(!callee.params.is_empty());
-            }
+        if let Some(callee) = env.value_callee(&binding.name, &ty) {
+            item.call = Some(!callee.params.is_empty());
         }
     }
     // The file's declarations, the nearest first.
@@ -545,8 +566,9 @@ fn expressions(out: &mut Out, cursor: &Cursor) {
                 }
             }
             ItemKind::Const { name, .. } => {
-                if let Some((_, ty, origin)) = env.module().consts.iter().find(|c| c.0 == name.name) {
-                    let detail = env.display(ty);
+                if let Some((_, ty, origin)) = env.module().consts.iter().find(|c| c.0 == name.name)
+                {
+                    let detail = env.shown(ty);
                     let doc = env.item_doc(*origin);
                     let item = out.push(DECLARED, name.name.to_string(), CompletionKind::Const);
                     item.detail = Some(detail);
@@ -555,10 +577,10 @@ fn expressions(out: &mut Out, cursor: &Cursor) {
             }
             ItemKind::Use { adaptor, alias } => {
                 let name = alias.as_ref().unwrap_or(adaptor);
-                let Some(Def::Adaptor(module)) = env.def(adaptor.span) else {
+                let Some(module) = env.adaptor(&name.name) else {
                     continue;
                 };
-                let module = &env.modules()[*module];
+                let module = &env.modules()[module];
                 let item = out.push(DECLARED, name.name.to_string(), CompletionKind::Adaptor);
                 item.detail = Some(format!(
                     "adaptor {}",
@@ -617,7 +639,10 @@ fn container(path: &[Node<'_>], offset: usize) -> Container {
             Node::Expr(expr) => {
                 if matches!(
                     expr.kind,
-                    ExprKind::Record(_) | ExprKind::List(_) | ExprKind::Call { .. } | ExprKind::Match(_)
+                    ExprKind::Record(_)
+                        | ExprKind::List(_)
+                        | ExprKind::Call { .. }
+                        | ExprKind::Match(_)
                 ) {
                     found = Container::Brackets;
                 }
@@ -697,12 +722,6 @@ fn innermost_opener(before: &[Token<'_>]) -> Option<usize> {
         }
     }
     None
-}
-
-fn innermost_opener_follows(before: &[Token<'_>], tokens: &[Token<'_>]) -> bool {
-    innermost_opener(before)
-        .and_then(|i| i.checked_sub(1))
-        .is_some_and(|i| tokens.contains(&before[i]))
 }
 
 /// Inside the parentheses of `fn NAME(` or `op NAME(`.

@@ -14,6 +14,7 @@
 
 use super::env::{Callee, Env, field_value, has_vars, substitute};
 use super::walk::{Node, children};
+use crate::codes;
 use crate::source::Span;
 use crate::syntax::ast::{self, *};
 use crate::syntax::lexer::{self, Comment};
@@ -22,8 +23,14 @@ use crate::types::{Lit, Ty};
 use smol_str::SmolStr;
 use std::cell::Cell;
 
+macro_rules! placeholder {
+    () => {
+        "ferry_completion__"
+    };
+}
+
 /// The name put at the cursor where the text needs one to parse.
-pub(crate) const PLACEHOLDER: &str = "ferry_completion__";
+pub(crate) const PLACEHOLDER: &str = placeholder!();
 
 /// How deep type questions may nest (a local's type from its value's type ...).
 const MAX_DEPTH: u32 = 24;
@@ -47,7 +54,6 @@ pub(crate) struct Cursor<'a> {
 #[derive(Clone)]
 pub(crate) struct Binding<'t> {
     pub name: SmolStr,
-    pub kind: BindingKind,
     source: Source<'t>,
 }
 
@@ -84,21 +90,14 @@ enum Source<'t> {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum BindingKind {
-    Let,
-    Var,
-    /// A parameter, loop or `catch` variable, lambda parameter or pattern binding.
-    Other,
-}
-
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
 impl<'a> Cursor<'a> {
-    /// The cursor at `offset`. `pattern`: the cursor is where a `match` arm's
-    /// pattern goes, so an arrow is put after it for the arm to parse.
+    /// The cursor at `offset`, with the tree of the text around it. Where a
+    /// `match` arm's pattern goes, an arrow is put after the cursor for the arm
+    /// to parse; an unterminated string at the cursor is closed.
     pub fn new(env: &'a Env<'a>, offset: usize) -> Cursor<'a> {
         let src = env.src;
         let mut offset = offset.min(src.len());
@@ -118,7 +117,7 @@ impl<'a> Cursor<'a> {
             .ast
             .items
             .iter()
-            .map(|item| item.span.start as usize)
+            .filter_map(|item| env.new_offset(item.span.start as usize))
             .filter(|&s| s <= start)
             .max()
             .unwrap_or(0);
@@ -159,17 +158,29 @@ impl<'a> Cursor<'a> {
             None if !word.is_empty() => word.end as usize,
             None => offset,
         };
-        let mut suffixes: Vec<&str> = vec![""];
-        if word.is_empty() && string.is_none() {
-            suffixes.push(PLACEHOLDER);
-        }
+        // What may complete the text: nothing, a name, a name and a block (for
+        // `if x == `), a block; the first that parses wins, else the one with
+        // the fewest errors. The lexer closes brackets left open.
+        let suffixes: &[&str] = match (word.is_empty(), string.is_some()) {
+            (true, false) => &["", PLACEHOLDER, concat!(placeholder!(), " {}")],
+            _ => &["", " {}"],
+        };
         let pattern = cursor.in_pattern();
         let text = &src[base..cut];
-        let mut best: Option<(usize, ast::File, Option<Span>)> = None;
+        // An unterminated string at the cursor is closed, so a pattern's arrow or
+        // a block after it stays out of it.
+        let close_string = string.is_some_and(|(token, span)| {
+            matches!(token, Token::Str(_))
+                && (span.len() < 2 || !src[..span.end as usize].ends_with('"'))
+        });
+        let mut best: Option<((usize, usize), ast::File, Option<Span>)> = None;
         for suffix in suffixes {
-            let mut patched = String::with_capacity(cut + suffix.len() + 8);
+            let mut patched = String::with_capacity(cut + suffix.len() + 16);
             patched.extend(std::iter::repeat_n(' ', base));
             patched.push_str(text);
+            if close_string {
+                patched.push('"');
+            }
             patched.push_str(suffix);
             if pattern {
                 patched.push_str(" => null");
@@ -177,11 +188,29 @@ impl<'a> Cursor<'a> {
             // The closers the lexer adds go after the cursor, not at it.
             patched.push('\n');
             let parsed = crate::syntax::parse(&patched, env.file);
-            let errors = parsed.diagnostics.len();
-            if best.as_ref().is_none_or(|(e, _, _)| errors < *e) {
-                let placeholder =
-                    (!suffix.is_empty()).then(|| Span::new(cut, cut + PLACEHOLDER.len()));
-                best = Some((errors, parsed.file, placeholder));
+            let errors = parsed
+                .diagnostics
+                .iter()
+                .filter(|d| {
+                    !matches!(
+                        d.code,
+                        codes::UNCLOSED_DELIMITER
+                            | codes::UNCLOSED_INTERPOLATION
+                            | codes::UNTERMINATED_STRING
+                    )
+                })
+                .count();
+            // A lexer error hides the parser's on its line: count the tree's
+            // error nodes too.
+            let score = (errors, error_nodes(&parsed.file));
+            if best.as_ref().is_none_or(|(b, _, _)| score < *b) {
+                let placeholder = suffix
+                    .starts_with(PLACEHOLDER)
+                    .then(|| Span::new(cut, cut + PLACEHOLDER.len()));
+                best = Some((score, parsed.file, placeholder));
+            }
+            if score == (0, 0) {
+                break;
             }
         }
         if let Some((_, tree, placeholder)) = best {
@@ -238,7 +267,8 @@ impl<'a> Cursor<'a> {
                 Token::LBrace => return is_match_brace(&before[..i]),
                 Token::Comma | Token::Newline if depth == 0 => {
                     // An arm ended: the braces decide.
-                    return innermost_brace(&before[..i]).is_some_and(|j| is_match_brace(&before[..j]));
+                    return innermost_brace(&before[..i])
+                        .is_some_and(|j| is_match_brace(&before[..j]));
                 }
                 _ => {}
             }
@@ -272,16 +302,6 @@ impl<'a> Cursor<'a> {
         self.tree.items.iter().any(|item| {
             matches!(item.kind, ItemKind::Test { .. }) && item.span.contains(self.offset)
         })
-    }
-
-    /// Whether the cursor is among the job's top-level statements (where the
-    /// top-level `let`s before it are visible), not in a declaration's body.
-    pub fn at_top_level(&self) -> bool {
-        match self.path(self.offset).first() {
-            None => true,
-            Some(Node::Item(item)) => matches!(item.kind, ItemKind::Stmt(_) | ItemKind::Error),
-            Some(_) => false,
-        }
     }
 
     // -----------------------------------------------------------------------
@@ -324,20 +344,21 @@ impl<'a> Cursor<'a> {
                 .locals
                 .iter()
                 .filter(|l| {
-                    l.file == self.env.file
-                        && (l.decl.start as usize) < base
-                        && l.visible.contains(offset)
+                    let env = self.env;
+                    l.file == env.file
                         && !l.decl.is_empty()
+                        && env
+                            .new_offset(l.decl.start as usize)
+                            .is_some_and(|d| d < base)
+                        && (l.visible.end == u32::MAX
+                            || env
+                                .new_offset(l.visible.end as usize)
+                                .is_some_and(|end| offset <= end))
                 })
                 .collect();
             outer.sort_by_key(|l| std::cmp::Reverse(l.decl.start));
             out.extend(outer.into_iter().map(|l| Binding {
                 name: l.name.clone(),
-                kind: if l.mutable {
-                    BindingKind::Var
-                } else {
-                    BindingKind::Let
-                },
                 source: Source::Known(l.ty.clone()),
             }));
         }
@@ -366,7 +387,6 @@ impl<'a> Cursor<'a> {
         let inside = |span: Span| span.contains(offset);
         let other = |name: &'t Ident, source: Source<'t>| Binding {
             name: name.name.clone(),
-            kind: BindingKind::Other,
             source,
         };
         match node {
@@ -374,12 +394,9 @@ impl<'a> Cursor<'a> {
                 kind: ItemKind::Fn(decl),
                 ..
             }) if inside(decl.body.span) => {
-                let sig = self
-                    .env
-                    .module()
-                    .fns
-                    .iter()
-                    .find(|f| f.origin == (self.env.file, decl.name.span));
+                let sig = self.env.module().fns.iter().find(|f| {
+                    Some(f.origin) == self.env.old(decl.name.span).map(|s| (self.env.file, s))
+                });
                 for (n, param) in decl.params.iter().enumerate() {
                     let known = sig.and_then(|s| s.params.get(n)).map(|p| p.ty.clone());
                     out.push(other(
@@ -397,13 +414,14 @@ impl<'a> Cursor<'a> {
                 ..
             }) => {
                 if let OpBinding::Http(http) = &op.binding {
-                    let clauses = [http.result.as_ref()]
-                        .into_iter()
-                        .chain(http.paged.iter().flat_map(|p| [Some(&p.next), Some(&p.items)]));
+                    let clauses = [http.result.as_ref()].into_iter().chain(
+                        http.paged
+                            .iter()
+                            .flat_map(|p| [Some(&p.next), Some(&p.items)]),
+                    );
                     if clauses.flatten().any(|e| inside(e.span)) {
                         out.push(Binding {
                             name: SmolStr::new_static("body"),
-                            kind: BindingKind::Other,
                             source: Source::Known(Ty::Json),
                         });
                     }
@@ -432,10 +450,31 @@ impl<'a> Cursor<'a> {
                     iter,
                     body,
                 } if inside(body.span) => match binding {
-                    ForBinding::One(x) => out.push(other(x, Source::For { name: x, iter, pair: None })),
+                    ForBinding::One(x) => out.push(other(
+                        x,
+                        Source::For {
+                            name: x,
+                            iter,
+                            pair: None,
+                        },
+                    )),
                     ForBinding::Pair(a, b) => {
-                        out.push(other(b, Source::For { name: b, iter, pair: Some(1) }));
-                        out.push(other(a, Source::For { name: a, iter, pair: Some(0) }));
+                        out.push(other(
+                            b,
+                            Source::For {
+                                name: b,
+                                iter,
+                                pair: Some(1),
+                            },
+                        ));
+                        out.push(other(
+                            a,
+                            Source::For {
+                                name: a,
+                                iter,
+                                pair: Some(0),
+                            },
+                        ));
                     }
                 },
                 StmtKind::Try { err, handler, .. } if inside(handler.span) => {
@@ -623,19 +662,20 @@ impl<'a> Cursor<'a> {
                 }
             }
             ExprKind::List(items) => match items.first() {
-                Some(first) => Ty::list(
-                    items
-                        .iter()
-                        .skip(1)
-                        .fold(self.type_of(first), |acc, item| types.join(&acc, &self.type_of(item))),
-                ),
+                Some(first) => {
+                    Ty::list(items.iter().skip(1).fold(self.type_of(first), |acc, item| {
+                        types.join(&acc, &self.type_of(item))
+                    }))
+                }
                 None => Ty::list(Ty::Never),
             },
             ExprKind::Record(entries) => {
                 let mut fields: Vec<crate::types::Field> = Vec::new();
                 for entry in entries {
                     let (name, ty) = match entry {
-                        RecordEntry::Field { name, value } => (name.name.clone(), self.type_of(value)),
+                        RecordEntry::Field { name, value } => {
+                            (name.name.clone(), self.type_of(value))
+                        }
                         RecordEntry::Shorthand(ident) => (
                             ident.name.clone(),
                             self.lookup(&ident.name, ident.span.start as usize)
@@ -679,9 +719,9 @@ impl<'a> Cursor<'a> {
                     Ty::Map(t) => Ty::optional((**t).clone()),
                     Ty::Json => Ty::Json,
                     Ty::Record(_) => match &index.kind {
-                        ExprKind::Literal(Literal::Str(key)) => {
-                            env.field_type(&target_ty, key).unwrap_or(Ty::optional(Ty::Json))
-                        }
+                        ExprKind::Literal(Literal::Str(key)) => env
+                            .field_type(&target_ty, key)
+                            .unwrap_or(Ty::optional(Ty::Json)),
                         _ => Ty::Error,
                     },
                     _ => Ty::Error,
@@ -714,7 +754,11 @@ impl<'a> Cursor<'a> {
                 match op {
                     BinaryOp::Coalesce => {
                         let inner = types.non_null(&l);
-                        if inner.is_error() { r } else { types.join(&inner, &r) }
+                        if inner.is_error() {
+                            r
+                        } else {
+                            types.join(&inner, &r)
+                        }
                     }
                     BinaryOp::Or
                     | BinaryOp::And
@@ -818,7 +862,10 @@ impl<'a> Cursor<'a> {
             return (before.len() < callee.params.len()).then_some(before.len());
         }
         (0..callee.params.len()).find(|&slot| {
-            !args.iter().enumerate().any(|(i, _)| Self::slot(args, i, callee) == Some(slot))
+            !args
+                .iter()
+                .enumerate()
+                .any(|(i, _)| Self::slot(args, i, callee) == Some(slot))
         })
     }
 
@@ -948,15 +995,12 @@ impl<'a> Cursor<'a> {
     fn expected_in_stmt(&self, path: &[Node<'_>], i: usize, stmt: &Stmt, span: Span) -> Option<Ty> {
         let env = self.env;
         match &stmt.kind {
-            StmtKind::Let { name, ty, .. } => match ty {
-                Some(ty) => Some(
-                    env.recorded(name.span)
-                        .filter(|t| !t.is_error())
-                        .cloned()
-                        .unwrap_or_else(|| env.resolve(ty)),
-                ),
-                None => None,
-            },
+            StmtKind::Let { name, ty, .. } => ty.as_ref().map(|ty| {
+                env.recorded(name.span)
+                    .filter(|t| !t.is_error())
+                    .cloned()
+                    .unwrap_or_else(|| env.resolve(ty))
+            }),
             StmtKind::Assign { name, .. } => self.lookup(&name.name, name.span.start as usize),
             StmtKind::Return(_) => path.iter().find_map(|node| match node {
                 Node::Item(Item {
@@ -985,11 +1029,6 @@ fn let_binding<'t>(stmt: &'t Stmt, out: &mut Vec<Binding<'t>>) {
     {
         out.push(Binding {
             name: name.name.clone(),
-            kind: if *mutable {
-                BindingKind::Var
-            } else {
-                BindingKind::Let
-            },
             source: Source::Let {
                 name,
                 ty: ty.as_ref(),
@@ -1000,11 +1039,14 @@ fn let_binding<'t>(stmt: &'t Stmt, out: &mut Vec<Binding<'t>>) {
     }
 }
 
-fn pattern_bindings<'t>(pattern: &'t Pattern, scrutinee: Option<&'t Expr>, out: &mut Vec<Binding<'t>>) {
+fn pattern_bindings<'t>(
+    pattern: &'t Pattern,
+    scrutinee: Option<&'t Expr>,
+    out: &mut Vec<Binding<'t>>,
+) {
     match &pattern.kind {
         PatternKind::Bind(name) => out.push(Binding {
             name: name.name.clone(),
-            kind: BindingKind::Other,
             source: Source::Pattern { name, scrutinee },
         }),
         PatternKind::Or(alternatives) => {
@@ -1014,6 +1056,24 @@ fn pattern_bindings<'t>(pattern: &'t Pattern, scrutinee: Option<&'t Expr>, out: 
         }
         _ => {}
     }
+}
+
+/// How many nodes of a tree are errors.
+fn error_nodes(file: &ast::File) -> usize {
+    let mut count = 0;
+    super::walk::walk(file, &mut |node| {
+        let error = match node {
+            Node::Item(item) => matches!(item.kind, ItemKind::Error),
+            Node::Stmt(stmt) => matches!(stmt.kind, StmtKind::Error),
+            Node::Expr(expr) => matches!(expr.kind, ExprKind::Error),
+            Node::Pattern(pattern) => matches!(pattern.kind, PatternKind::Error),
+            Node::Type(ty) => matches!(ty.kind, TypeKind::Error),
+            _ => false,
+        };
+        count += usize::from(error);
+        true
+    });
+    count
 }
 
 /// The innermost bracket still open at the end of `before`, if a brace.

@@ -13,8 +13,73 @@ pub(crate) struct Env<'a> {
     pub file: SourceId,
     /// The file's index in `analysis.files` and `checked.modules`.
     pub index: usize,
+    /// The file's text now: the analysed text, or an edited version of it.
     pub src: &'a str,
+    /// The analysed file's tree (its spans are in the analysed text).
     pub ast: &'a ast::File,
+    edit: Option<Edit>,
+}
+
+/// How the text now differs from the analysed text: one changed region, with
+/// the same text before it and after it.
+#[derive(Clone, Copy, Debug)]
+struct Edit {
+    /// The length of the common prefix.
+    prefix: usize,
+    /// Where the common suffix starts, in the analysed text and in the text now.
+    old_suffix: usize,
+    new_suffix: usize,
+}
+
+impl Edit {
+    fn between(old: &str, new: &str) -> Option<Edit> {
+        if old == new {
+            return None;
+        }
+        let (a, b) = (old.as_bytes(), new.as_bytes());
+        let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        while !new.is_char_boundary(prefix) || !old.is_char_boundary(prefix) {
+            prefix -= 1;
+        }
+        let max_suffix = a.len().min(b.len()) - prefix;
+        let mut suffix = a
+            .iter()
+            .rev()
+            .zip(b.iter().rev())
+            .take(max_suffix)
+            .take_while(|(x, y)| x == y)
+            .count();
+        while !old.is_char_boundary(a.len() - suffix) || !new.is_char_boundary(b.len() - suffix) {
+            suffix -= 1;
+        }
+        Some(Edit {
+            prefix,
+            old_suffix: a.len() - suffix,
+            new_suffix: b.len() - suffix,
+        })
+    }
+
+    /// An offset of the text now in the analysed text, outside the change.
+    fn to_old(self, offset: usize) -> Option<usize> {
+        if offset <= self.prefix {
+            Some(offset)
+        } else if offset >= self.new_suffix {
+            Some(offset - self.new_suffix + self.old_suffix)
+        } else {
+            None
+        }
+    }
+
+    /// An offset of the analysed text in the text now, outside the change.
+    fn to_new(self, offset: usize) -> Option<usize> {
+        if offset <= self.prefix {
+            Some(offset)
+        } else if offset >= self.old_suffix {
+            Some(offset - self.old_suffix + self.new_suffix)
+        } else {
+            None
+        }
+    }
 }
 
 /// A parameter as signatures show it.
@@ -66,7 +131,39 @@ impl<'a> Env<'a> {
             index,
             src: &analysis.sources.get(file).text,
             ast: &analysis.files[index].ast,
+            edit: None,
         })
+    }
+
+    /// The file as `text` is now, an edited version of the analysed text: what
+    /// the analysis says about the parts that did not change still holds.
+    pub fn edited(analysis: &'a Analysis, file: SourceId, text: &'a str) -> Option<Env<'a>> {
+        let mut env = Env::new(analysis, file)?;
+        env.edit = Edit::between(env.src, text);
+        env.src = text;
+        Some(env)
+    }
+
+    /// A span of the text now in the analysed text, if it is outside the change.
+    pub fn old(&self, span: Span) -> Option<Span> {
+        match self.edit {
+            None => Some(span),
+            Some(edit) => {
+                let start = edit.to_old(span.start as usize)?;
+                let end = edit.to_old(span.end as usize)?;
+                (start <= end
+                    && (span.end as usize <= edit.prefix || span.start as usize >= edit.new_suffix))
+                    .then(|| Span::new(start, end))
+            }
+        }
+    }
+
+    /// An offset of the analysed text in the text now, if outside the change.
+    pub fn new_offset(&self, offset: usize) -> Option<usize> {
+        match self.edit {
+            None => Some(offset),
+            Some(edit) => edit.to_new(offset),
+        }
     }
 
     pub fn types(&self) -> &'a TypeTable {
@@ -75,6 +172,38 @@ impl<'a> Env<'a> {
 
     pub fn display(&self, ty: &Ty) -> String {
         self.types().display(ty)
+    }
+
+    /// A value's type as hovers and completion show it: a literal's type as its
+    /// base type (`let n = 1` is an `Int`), unions of literals kept.
+    pub fn shown(&self, ty: &Ty) -> String {
+        fn widen(ty: &Ty, depth: u32) -> Ty {
+            if depth > 16 {
+                return ty.clone();
+            }
+            match ty {
+                Ty::Lit(lit) => lit.base(),
+                Ty::List(t) => Ty::list(widen(t, depth + 1)),
+                Ty::Map(t) => Ty::map(widen(t, depth + 1)),
+                Ty::Union(members)
+                    if !members.iter().all(|m| matches!(m, Ty::Lit(_) | Ty::Null)) =>
+                {
+                    Ty::union(members.iter().map(|m| widen(m, depth + 1)))
+                }
+                Ty::Record(r) => Ty::record(
+                    r.fields
+                        .iter()
+                        .map(|f| Field {
+                            ty: widen(&f.ty, depth + 1),
+                            ..f.clone()
+                        })
+                        .collect(),
+                    r.open,
+                ),
+                _ => ty.clone(),
+            }
+        }
+        self.display(&widen(ty, 0))
     }
 
     pub fn modules(&self) -> &'a [Module] {
@@ -89,17 +218,23 @@ impl<'a> Env<'a> {
         self.module().adaptor_name.is_some()
     }
 
-    /// What the checker recorded for an expression of this file.
+    /// What the checker recorded for an expression of this file (a span of the
+    /// text now).
     pub fn recorded(&self, span: Span) -> Option<&'a Ty> {
         self.analysis
             .checked
             .info
             .expr_types
-            .get(&(self.file, span))
+            .get(&(self.file, self.old(span)?))
     }
 
+    /// What the checker recorded a name of this file (a span of the text now) to be.
     pub fn def(&self, span: Span) -> Option<&'a Def> {
-        self.analysis.checked.info.defs.get(&(self.file, span))
+        self.analysis
+            .checked
+            .info
+            .defs
+            .get(&(self.file, self.old(span)?))
     }
 
     /// The module of the adaptor used under this name.
@@ -257,14 +392,6 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// The record a type is, under names and without `null`, if it is one.
-    pub fn record(&self, ty: &Ty) -> Option<std::sync::Arc<crate::types::ty::Record>> {
-        match self.types().resolve(&self.types().non_null(ty)) {
-            Ty::Record(r) => Some(r.clone()),
-            _ => None,
-        }
-    }
-
     /// The fields a value of this type has: a record's, or those every record
     /// of a union of records has.
     pub fn fields(&self, ty: &Ty) -> Vec<Field> {
@@ -288,7 +415,10 @@ impl<'a> Env<'a> {
                 first
                     .fields
                     .iter()
-                    .filter(|f| rest.iter().all(|r| r.fields.iter().any(|g| g.name == f.name)))
+                    .filter(|f| {
+                        rest.iter()
+                            .all(|r| r.fields.iter().any(|g| g.name == f.name))
+                    })
                     .cloned()
                     .collect()
             }
@@ -475,9 +605,7 @@ impl<'a> Env<'a> {
         file.items
             .iter()
             .find(|item| match &item.kind {
-                ItemKind::Const { name, .. } | ItemKind::Type { name, .. } => {
-                    name.span == origin.1
-                }
+                ItemKind::Const { name, .. } | ItemKind::Type { name, .. } => name.span == origin.1,
                 ItemKind::Fn(f) => f.name.span == origin.1,
                 ItemKind::Op(op) => op.name.span == origin.1,
                 _ => false,
@@ -488,7 +616,7 @@ impl<'a> Env<'a> {
     /// The declared field with this origin, searched in every named type, input
     /// and config of the program.
     pub fn field_by_origin(&self, origin: (SourceId, Span)) -> Option<Field> {
-        fn search(types: &TypeTable, ty: &Ty, origin: (SourceId, Span), depth: u32) -> Option<Field> {
+        fn search(ty: &Ty, origin: (SourceId, Span), depth: u32) -> Option<Field> {
             if depth > 12 {
                 return None;
             }
@@ -497,13 +625,11 @@ impl<'a> Env<'a> {
                     if f.origin == Some(origin) {
                         Some(f.clone())
                     } else {
-                        search(types, &f.ty, origin, depth + 1)
+                        search(&f.ty, origin, depth + 1)
                     }
                 }),
-                Ty::List(t) | Ty::Map(t) => search(types, t, origin, depth + 1),
-                Ty::Union(members) => members
-                    .iter()
-                    .find_map(|m| search(types, m, origin, depth + 1)),
+                Ty::List(t) | Ty::Map(t) => search(t, origin, depth + 1),
+                Ty::Union(members) => members.iter().find_map(|m| search(m, origin, depth + 1)),
                 _ => None,
             }
         }
@@ -514,7 +640,7 @@ impl<'a> Env<'a> {
             roots.push(module.input.clone());
             roots.extend(module.config.clone());
         }
-        roots.iter().find_map(|ty| search(types, ty, origin, 0))
+        roots.iter().find_map(|ty| search(ty, origin, 0))
     }
 }
 

@@ -65,11 +65,17 @@ fn declared_at(env: &Env, offset: usize) -> Option<(Span, Declared)> {
         match node {
             Node::Item(item) => match &item.kind {
                 ItemKind::Fn(f) if f.name.span.contains(offset) => {
-                    let index = module.fns.iter().position(|s| s.origin == (env.file, f.name.span))?;
+                    let index = module
+                        .fns
+                        .iter()
+                        .position(|s| s.origin == (env.file, f.name.span))?;
                     return Some((f.name.span, Declared::Fn(index)));
                 }
                 ItemKind::Const { name, .. } if name.span.contains(offset) => {
-                    let index = module.consts.iter().position(|c| c.2 == (env.file, name.span))?;
+                    let index = module
+                        .consts
+                        .iter()
+                        .position(|c| c.2 == (env.file, name.span))?;
                     return Some((name.span, Declared::Const(index)));
                 }
                 _ => {}
@@ -123,13 +129,20 @@ fn def_location(env: &Env, span: Span, def: &Def) -> Option<Location> {
             config_section(env, span).and_then(|m| config_location(env, m))
         }
         Def::ConfigSection(module) => config_location(env, *module),
-        Def::Global(name) => env.ast.items.iter().find_map(|item| match (&item.kind, name.as_str()) {
-            (ItemKind::Input(_), "input") | (ItemKind::Trigger(_), "trigger") => Some(Location {
-                file: env.file,
-                span: keyword_span(item),
-            }),
-            _ => None,
-        }),
+        Def::Global(name) => {
+            env.ast
+                .items
+                .iter()
+                .find_map(|item| match (&item.kind, name.as_str()) {
+                    (ItemKind::Input(_), "input") | (ItemKind::Trigger(_), "trigger") => {
+                        Some(Location {
+                            file: env.file,
+                            span: keyword_span(item),
+                        })
+                    }
+                    _ => None,
+                })
+        }
         Def::Builtin(_) => None,
     }
 }
@@ -175,7 +188,9 @@ fn config_section(env: &Env, span: Span) -> Option<usize> {
             && name.span == span
         {
             return match (&target.kind, env.def(target.span)) {
-                (ExprKind::Name(_), Some(Def::Global(g))) if g == "config" => env.adaptor(&name.name),
+                (ExprKind::Name(_), Some(Def::Global(g))) if g == "config" => {
+                    env.adaptor(&name.name)
+                }
                 _ => None,
             };
         }
@@ -185,13 +200,16 @@ fn config_section(env: &Env, span: Span) -> Option<usize> {
 
 fn config_location(env: &Env, module: usize) -> Option<Location> {
     let file = env.modules()[module].file;
-    env.ast_of(file)?.items.iter().find_map(|item| match item.kind {
-        ItemKind::Config { .. } => Some(Location {
-            file,
-            span: keyword_span(item),
-        }),
-        _ => None,
-    })
+    env.ast_of(file)?
+        .items
+        .iter()
+        .find_map(|item| match item.kind {
+            ItemKind::Config { .. } => Some(Location {
+                file,
+                span: keyword_span(item),
+            }),
+            _ => None,
+        })
 }
 
 pub(crate) fn hover(env: &Env, offset: usize) -> Option<Hover> {
@@ -212,13 +230,16 @@ pub(crate) fn hover(env: &Env, offset: usize) -> Option<Hover> {
         Declared::Const(index) => {
             let (name, ty, origin) = &module.consts[index];
             (
-                format!("const {name}: {}", env.display(ty)),
+                format!("const {name}: {}", env.shown(ty)),
                 env.item_doc(*origin),
             )
         }
         Declared::Field(field) => (render::field(env, &field), field.doc.clone()),
         Declared::Adaptor => (
-            format!("adaptor {}", module.adaptor_name.as_deref().unwrap_or_default()),
+            format!(
+                "adaptor {}",
+                module.adaptor_name.as_deref().unwrap_or_default()
+            ),
             module.doc.clone(),
         ),
     };
@@ -246,7 +267,7 @@ fn describe(env: &Env, span: Span, def: &Def) -> Option<(String, Option<String>)
                 Some(true) => "let ",
                 _ => "",
             };
-            (format!("{keyword}{name}: {}", env.display(&ty)), None)
+            (format!("{keyword}{name}: {}", env.shown(&ty)), None)
         }
         Def::Fn { module, index } => {
             let sig = &modules[*module].fns[*index];
@@ -258,7 +279,7 @@ fn describe(env: &Env, span: Span, def: &Def) -> Option<(String, Option<String>)
         Def::Const { module, index } => {
             let (name, ty, origin) = &modules[*module].consts[*index];
             (
-                format!("const {name}: {}", env.display(ty)),
+                format!("const {name}: {}", env.shown(ty)),
                 env.item_doc(*origin),
             )
         }
@@ -279,7 +300,11 @@ fn describe(env: &Env, span: Span, def: &Def) -> Option<(String, Option<String>)
         Def::Op { adaptor, index } => {
             let op = &modules[*adaptor].ops[*index];
             (
-                render::declaration(env, &env.op_callee(op), modules[*adaptor].adaptor_name.as_deref()),
+                render::declaration(
+                    env,
+                    &env.op_callee(op),
+                    modules[*adaptor].adaptor_name.as_deref(),
+                ),
                 op.doc.clone(),
             )
         }
@@ -289,17 +314,15 @@ fn describe(env: &Env, span: Span, def: &Def) -> Option<(String, Option<String>)
                 Some(field) => (render::field(env, &field), field.doc.clone()),
                 None => {
                     let ty = field_in_context(env, span).unwrap_or(Ty::Error);
-                    let doc = doc.clone().or_else(|| {
-                        config_section(env, span)
-                            .and_then(|m| config_doc(env, m))
-                    });
+                    let doc = doc
+                        .clone()
+                        .or_else(|| config_section(env, span).and_then(|m| config_doc(env, m)));
                     (format!("{}: {}", render::key(name), env.display(&ty)), doc)
                 }
             }
         }
         Def::Builtin(name) => {
-            let callee = method_at(env, span)
-                .or_else(|| env.free_function(name, true))?;
+            let callee = method_at(env, span).or_else(|| env.free_function(name, true))?;
             (render::declaration(env, &callee, None), callee.doc.clone())
         }
         Def::Global(name) => {
@@ -327,10 +350,13 @@ fn describe(env: &Env, span: Span, def: &Def) -> Option<(String, Option<String>)
 /// The doc of an adaptor's `config { }`.
 fn config_doc(env: &Env, module: usize) -> Option<String> {
     let file = env.modules()[module].file;
-    env.ast_of(file)?.items.iter().find_map(|item| match item.kind {
-        ItemKind::Config { .. } => item.doc.as_ref().map(|d| d.text.clone()),
-        _ => None,
-    })
+    env.ast_of(file)?
+        .items
+        .iter()
+        .find_map(|item| match item.kind {
+            ItemKind::Config { .. } => item.doc.as_ref().map(|d| d.text.clone()),
+            _ => None,
+        })
 }
 
 /// Whether a local was declared by `let`/`var` (`Some(true)`), by something

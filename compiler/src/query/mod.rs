@@ -135,3 +135,30 @@ pub fn completions_at(
 pub fn signature_at(analysis: &Analysis, file: SourceId, offset: usize) -> Option<Signature> {
     signature::signature(&env::Env::new(analysis, file)?, offset)
 }
+
+/// `completions_at` on `text`, a version of the file edited since `analysis`
+/// was made (the editor asks right after a keystroke, before the new version is
+/// checked): what the analysis says about the text before and after the edited
+/// part still holds, and the edited part is read as it is now.
+pub fn completions_in_edit(
+    analysis: &Analysis,
+    search: &Search,
+    file: SourceId,
+    text: &str,
+    offset: usize,
+) -> Completions {
+    match env::Env::edited(analysis, file, text) {
+        Some(env) => complete::complete(&env, search, offset),
+        None => Completions::default(),
+    }
+}
+
+/// `signature_at` on an edited version of the file, as `completions_in_edit`.
+pub fn signature_in_edit(
+    analysis: &Analysis,
+    file: SourceId,
+    text: &str,
+    offset: usize,
+) -> Option<Signature> {
+    signature::signature(&env::Env::edited(analysis, file, text)?, offset)
+}

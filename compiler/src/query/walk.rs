@@ -4,8 +4,6 @@
 use crate::source::Span;
 use crate::syntax::ast::*;
 
-
-
 #[derive(Clone, Copy)]
 pub enum Node<'a> {
     Item(&'a Item),

@@ -344,9 +344,19 @@ fn list_methods(types: &TypeTable, t: Ty) -> Vec<MethodSig> {
     if element_is(&Int) {
         methods.push(sig("sum", vec![], Int, "The total (0 for an empty list)."));
     } else if element_is(&Float) {
-        methods.push(sig("sum", vec![], Float, "The total (0.0 for an empty list)."));
+        methods.push(sig(
+            "sum",
+            vec![],
+            Float,
+            "The total (0.0 for an empty list).",
+        ));
     } else if element_is(&String) {
-        methods.push(sig("join", vec![("sep", String)], String, "The texts with `sep` between them."));
+        methods.push(sig(
+            "join",
+            vec![("sep", String)],
+            String,
+            "The texts with `sep` between them.",
+        ));
     }
     methods
 }

@@ -29,8 +29,8 @@ pub use error::{DecodeError, DecodeErrorKind};
 pub use raw::{find_member, parse_members, write_minified};
 pub use serde_bridge::to_serde;
 pub use write::{
-    float_text, to_json_string, to_json_string_pretty, to_text, write_float, write_json, write_json_to,
-    write_json_pretty, write_str,
+    float_text, to_json_string, to_json_string_pretty, to_text, write_float, write_json,
+    write_json_pretty, write_json_to, write_str,
 };
 
 /// Parses JSON text of any shape (type `Json`).

@@ -1,0 +1,794 @@
+//! Adaptors at run time: jobs of `tests/fixtures/http/` run with `ferry run`
+//! against recording HTTP servers on 127.0.0.1 (DHIS2-, CommCare- and
+//! OAuth2-shaped), and every test asserts the exact requests the server received,
+//! the exit code, standard output and standard error.
+
+#[path = "../runtime/tests/support/mod.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::{Recorded, Reply, Server};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What a run printed and answered.
+#[derive(Debug)]
+struct Outcome {
+    exit: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// A job of `tests/fixtures/http/` and what it is run with.
+struct Job {
+    name: &'static str,
+    config: Value,
+    input: Option<Value>,
+    args: Vec<String>,
+}
+
+impl Job {
+    fn new(name: &'static str, config: Value) -> Job {
+        Job {
+            name,
+            config,
+            input: None,
+            args: Vec::new(),
+        }
+    }
+
+    fn input(mut self, input: Value) -> Job {
+        self.input = Some(input);
+        self
+    }
+
+    fn arg(mut self, arg: impl Into<String>) -> Job {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// The job's path from the repository's root, the runs' working folder, as
+    /// error locations show it.
+    fn source(&self) -> PathBuf {
+        PathBuf::from(format!("tests/fixtures/http/{}.ferry", self.name))
+    }
+
+    /// The options after the job: adaptor path, config, input, extra arguments.
+    fn options(&self, dir: &Path) -> Vec<String> {
+        let config = dir.join("config.json");
+        std::fs::write(&config, self.config.to_string()).unwrap();
+        let mut args = vec!["--config".to_string(), config.display().to_string()];
+        if let Some(input) = &self.input {
+            let path = dir.join("input.json");
+            std::fs::write(&path, input.to_string()).unwrap();
+            args.extend(["--input".to_string(), path.display().to_string()]);
+        }
+        args.extend(self.args.iter().cloned());
+        args
+    }
+
+    /// Runs the job through the JIT: `ferry run JOB --adaptor-path … OPTIONS`.
+    fn run(&self) -> Outcome {
+        let dir = tempfile::tempdir().unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
+        command
+            .arg("run")
+            .arg(self.source())
+            .arg("--adaptor-path")
+            .arg("tests/fixtures/http/adaptors")
+            .args(self.options(dir.path()));
+        outcome(command)
+    }
+
+    /// Builds the job with `ferry build` and runs the executable with the same options.
+    fn run_built(&self) -> Outcome {
+        let dir = tempfile::tempdir().unwrap();
+        let exe = dir.path().join(self.name);
+        let build = Command::new(env!("CARGO_BIN_EXE_ferry"))
+            .arg("build")
+            .arg(self.source())
+            .arg("--adaptor-path")
+            .arg("tests/fixtures/http/adaptors")
+            .arg("-o")
+            .arg(&exe)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(
+            build.status.success(),
+            "ferry build failed: {}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+        let mut command = Command::new(&exe);
+        command.args(self.options(dir.path()));
+        outcome(command)
+    }
+}
+
+fn outcome(mut command: Command) -> Outcome {
+    let out = command
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    Outcome {
+        exit: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// Quick retries for tests: the default first backoff step is half a second.
+fn fast_retry() -> Value {
+    json!({ "base_delay_seconds": 0.01, "max_delay_seconds": 2 })
+}
+
+fn dhis2_config(server: &Server) -> Value {
+    json!({ "dhis2": {
+        "hostUrl": server.base(),
+        "username": "admin",
+        "password": "district-pw",
+        "retry": fast_retry(),
+    } })
+}
+
+/// `METHOD /path?query` of each request, in order.
+fn lines(requests: &[Recorded]) -> Vec<String> {
+    requests
+        .iter()
+        .map(|r| match &r.raw_query {
+            Some(q) => format!("{} {}?{q}", r.method, r.path),
+            None => format!("{} {}", r.method, r.path),
+        })
+        .collect()
+}
+
+const OBJECT_REPORT: &str = r#"{
+  "status": "OK",
+  "bundleReport": { "typeReportMap": { "TRACKED_ENTITY": { "objectReports": [
+    { "trackerType": "TRACKED_ENTITY", "uid": "Kj6vYde4LHh", "index": 0, "errorReports": [] }
+  ] } } }
+}"#;
+
+fn object_report() -> Reply {
+    Reply::json(200, serde_json::from_str(OBJECT_REPORT).unwrap())
+}
+
+fn registration(server: &Server) -> Job {
+    Job::new("registration", dhis2_config(server))
+        .input(json!({ "name": "Amina", "sex": "female" }))
+}
+
+// ---------------------------------------------------------------------------
+// Auth, exact requests
+
+#[test]
+fn dhis2_create_sends_the_exact_request_with_basic_auth() {
+    let server = Server::start();
+    server.route("POST", "/api/tracker", vec![object_report()]);
+    let run = registration(&server).run();
+    assert_eq!(run.stderr, "log: created Kj6vYde4LHh\n");
+    assert_eq!(run.stdout, "{\"uid\":\"Kj6vYde4LHh\"}\n");
+    assert_eq!(run.exit, 0);
+
+    let requests = server.requests();
+    assert_eq!(
+        lines(&requests),
+        ["POST /api/tracker?async=false&importStrategy=CREATE"]
+    );
+    let request = &requests[0];
+    // base64("admin:district-pw")
+    assert_eq!(
+        request.header("authorization"),
+        Some("Basic YWRtaW46ZGlzdHJpY3QtcHc=")
+    );
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    assert_eq!(
+        request.json(),
+        json!({ "trackedEntities": [{
+            "trackedEntityType": "nEenWmSyUEp",
+            "orgUnit": "DiszpKrYNg8",
+            "attributes": [
+                { "attribute": "w75KJ2mc4zz", "value": "Amina" },
+                { "attribute": "cejWyOfXge6", "value": "F" },
+            ],
+        }] })
+    );
+}
+
+#[test]
+fn a_built_executable_sends_the_same_request() {
+    let server = Server::start();
+    server.route("POST", "/api/tracker", vec![object_report()]);
+    let run = registration(&server).run_built();
+    assert_eq!(run.stderr, "log: created Kj6vYde4LHh\n");
+    assert_eq!(run.stdout, "{\"uid\":\"Kj6vYde4LHh\"}\n");
+    assert_eq!(run.exit, 0);
+    let requests = server.requests();
+    assert_eq!(
+        lines(&requests),
+        ["POST /api/tracker?async=false&importStrategy=CREATE"]
+    );
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Basic YWRtaW46ZGlzdHJpY3QtcHc=")
+    );
+}
+
+fn commcare_config(server: &Server) -> Value {
+    json!({ "commcare": {
+        "hostUrl": server.base(),
+        "domain": "demo",
+        "username": "amina@example.org",
+        "apiKey": "cc-key-123",
+        "retry": fast_retry(),
+    } })
+}
+
+const FORMS: &str = "/a/demo/api/v0.5/form/";
+
+/// CommCare's form API: `limit` forms from `offset`, five in all, with a `next`
+/// link (a path and query, as HQ sends it) while more remain.
+fn commcare_forms(request: &Recorded) -> Reply {
+    let query = |name: &str| {
+        request
+            .query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.parse::<usize>().unwrap())
+    };
+    let (offset, limit) = (query("offset").unwrap_or(0), query("limit").unwrap_or(20));
+    let total = 5;
+    let objects: Vec<Value> = (offset..(offset + limit).min(total))
+        .map(|i| {
+            json!({
+                "id": format!("form-{i}"),
+                "form": { "@name": "Registration", "@xmlns": "http://openrosa.org/formdesigner/REG" },
+                "received_on": format!("2026-11-0{}T08:00:00.000000Z", i + 1),
+            })
+        })
+        .collect();
+    let next = (offset + limit < total).then(|| {
+        format!(
+            "/a/demo/api/v0.5/form/?limit={limit}&offset={}&xmlns=http%3A%2F%2Fopenrosa.org%2Fformdesigner%2FREG",
+            offset + limit
+        )
+    });
+    Reply::json(
+        200,
+        json!({ "meta": { "limit": limit, "offset": offset, "total_count": total, "next": next, "previous": null },
+                "objects": objects }),
+    )
+}
+
+#[test]
+fn commcare_list_follows_next_links_across_pages_with_header_auth() {
+    let server = Server::start();
+    server.route_fn("GET", "/a/demo/api/v0.5/form/", commcare_forms);
+    let run = Job::new("forms", commcare_config(&server)).run();
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stdout,
+        "[\"form-0\",\"form-1\",\"form-2\",\"form-3\",\"form-4\"]\n"
+    );
+    assert_eq!(run.exit, 0);
+
+    let requests = server.requests();
+    assert_eq!(
+        lines(&requests),
+        [
+            "GET /a/demo/api/v0.5/form/?xmlns=http%3A%2F%2Fopenrosa.org%2Fformdesigner%2FREG&limit=2",
+            "GET /a/demo/api/v0.5/form/?limit=2&offset=2&xmlns=http%3A%2F%2Fopenrosa.org%2Fformdesigner%2FREG",
+            "GET /a/demo/api/v0.5/form/?limit=2&offset=4&xmlns=http%3A%2F%2Fopenrosa.org%2Fformdesigner%2FREG",
+        ]
+    );
+    for request in &requests {
+        assert_eq!(
+            request.header("authorization"),
+            Some("ApiKey amina@example.org:cc-key-123")
+        );
+    }
+}
+
+fn bearer_config(server: &Server) -> Value {
+    json!({ "bearer_api": { "baseUrl": server.base(), "token": "tok-secret-1", "retry": fast_retry() } })
+}
+
+#[test]
+fn bearer_auth() {
+    let server = Server::start();
+    server.route(
+        "GET",
+        "/items",
+        vec![Reply::json(200, json!([{ "id": 1 }, { "id": 2 }]))],
+    );
+    let run = Job::new("bearer", bearer_config(&server)).run();
+    assert_eq!(
+        (run.exit, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "[1,2]\n", "")
+    );
+    let requests = server.requests();
+    assert_eq!(lines(&requests), ["GET /items"]);
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Bearer tok-secret-1")
+    );
+}
+
+#[test]
+fn query_auth_adds_the_key_after_the_ops_query() {
+    let server = Server::start();
+    server.route(
+        "GET",
+        "/weather",
+        vec![Reply::json(
+            200,
+            json!({ "place": "Kisumu", "temperature": 27.5 }),
+        )],
+    );
+    let config = json!({ "query_api": { "baseUrl": server.base(), "key": "k-777" } });
+    let run = Job::new("query", config).run();
+    assert_eq!(
+        (run.exit, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "\"Kisumu: 27.5\"\n", "")
+    );
+    let requests = server.requests();
+    assert_eq!(
+        lines(&requests),
+        ["GET /weather?q=Kisumu&days=3&api_key=k-777"]
+    );
+    assert_eq!(requests[0].header("authorization"), None);
+}
+
+#[test]
+fn the_http_adaptor_sends_query_lists_headers_and_a_bearer_token() {
+    let server = Server::start();
+    server.route(
+        "GET",
+        "/api/users",
+        vec![Reply::json(200, json!({ "users": ["a"] }))],
+    );
+    let config = json!({ "http": { "token": "http-tok-9" } });
+    let run = Job::new("http_get", config)
+        .input(json!({ "base": server.base() }))
+        .run();
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stdout,
+        "{\"status\":200,\"body\":{\"users\":[\"a\"]}}\n"
+    );
+    assert_eq!(run.exit, 0);
+    let requests = server.requests();
+    assert_eq!(lines(&requests), ["GET /api/users?page=2&tags=a&tags=b"]);
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Bearer http-tok-9")
+    );
+    assert_eq!(requests[0].header("x-trace"), Some("t1"));
+}
+
+fn oauth_config(server: &Server) -> Value {
+    json!({ "oauth_api": {
+        "baseUrl": server.base(),
+        "tokenUrl": server.url("/oauth/token"),
+        "clientId": "ferry-client",
+        "clientSecret": "s3cr3t-client",
+        "retry": fast_retry(),
+    } })
+}
+
+#[test]
+fn oauth2_token_is_fetched_once_and_refreshed_after_a_401() {
+    let server = Server::start();
+    server.route(
+        "POST",
+        "/oauth/token",
+        vec![
+            Reply::json(
+                200,
+                json!({ "access_token": "token-1", "token_type": "Bearer", "expires_in": 3600 }),
+            ),
+            Reply::json(
+                200,
+                json!({ "access_token": "token-2", "token_type": "Bearer", "expires_in": 3600 }),
+            ),
+        ],
+    );
+    server.route(
+        "GET",
+        "/records/a",
+        vec![Reply::json(200, json!({ "id": "a", "value": 1 }))],
+    );
+    server.route(
+        "GET",
+        "/records/b",
+        vec![
+            Reply::status(401),
+            Reply::json(200, json!({ "id": "b", "value": 2 })),
+        ],
+    );
+    let run = Job::new("oauth", oauth_config(&server)).run();
+    assert_eq!(
+        (run.exit, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "[1,2]\n", "")
+    );
+
+    let requests = server.requests();
+    assert_eq!(
+        lines(&requests),
+        [
+            "POST /oauth/token",
+            "GET /records/a",
+            "GET /records/b",
+            "POST /oauth/token",
+            "GET /records/b"
+        ]
+    );
+    let token_request = &requests[0];
+    assert_eq!(
+        token_request.form_field("grant_type").as_deref(),
+        Some("client_credentials")
+    );
+    assert_eq!(token_request.form_field("scope").as_deref(), Some("read"));
+    // The client's credentials go in HTTP Basic first (RFC 6749 §2.3.1).
+    assert_eq!(
+        token_request.header("authorization"),
+        Some("Basic ZmVycnktY2xpZW50OnMzY3IzdC1jbGllbnQ=")
+    );
+    assert_eq!(token_request.form_field("client_secret"), None);
+    let bearers: Vec<_> = requests[1..]
+        .iter()
+        .map(|r| r.header("authorization"))
+        .collect();
+    assert_eq!(
+        bearers,
+        [
+            Some("Bearer token-1"),
+            Some("Bearer token-1"),
+            bearers[2],
+            Some("Bearer token-2")
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Retries
+
+#[test]
+fn a_get_is_retried_after_503() {
+    let server = Server::start();
+    server.route(
+        "GET",
+        "/items",
+        vec![
+            Reply::text(503, "text/plain", "busy"),
+            Reply::json(200, json!([{ "id": 7 }])),
+        ],
+    );
+    let run = Job::new("bearer", bearer_config(&server)).run();
+    assert_eq!(
+        (run.exit, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "[7]\n", "")
+    );
+    assert_eq!(lines(&server.requests()), ["GET /items", "GET /items"]);
+}
+
+#[test]
+fn a_get_is_retried_after_429_when_retry_after_says() {
+    let server = Server::start();
+    server.route(
+        "GET",
+        "/items",
+        vec![
+            Reply::text(429, "text/plain", "slow down").header("retry-after", "1"),
+            Reply::json(200, json!([{ "id": 8 }])),
+        ],
+    );
+    let run = Job::new("bearer", bearer_config(&server)).run();
+    assert_eq!(
+        (run.exit, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "[8]\n", "")
+    );
+    let requests = server.requests();
+    assert_eq!(lines(&requests), ["GET /items", "GET /items"]);
+    // The backoff alone would have waited at most 10 ms.
+    let waited = requests[1].at - requests[0].at;
+    assert!(
+        waited >= Duration::from_millis(950),
+        "Retry-After: 1 was not honoured: {waited:?}"
+    );
+}
+
+#[test]
+fn a_post_is_not_retried_after_500_and_the_error_can_be_caught() {
+    let server = Server::start();
+    server.route(
+        "POST",
+        "/submit",
+        vec![Reply::text(500, "text/plain", "database down")],
+    );
+    let run = Job::new("http_post_caught", json!({}))
+        .input(json!({ "base": server.base() }))
+        .run();
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stdout,
+        "{\"kind\":\"http\",\"status\":500,\"body\":\"database down\"}\n"
+    );
+    assert_eq!(run.exit, 0);
+    let requests = server.requests();
+    assert_eq!(lines(&requests), ["POST /submit"]);
+    assert_eq!(requests[0].json(), json!({ "n": 1 }));
+}
+
+#[test]
+fn a_post_is_not_retried_after_503_either() {
+    let server = Server::start();
+    server.route(
+        "POST",
+        "/echo",
+        vec![Reply::status(503), Reply::json(200, json!({}))],
+    );
+    let run = Job::new("echo", bearer_config(&server)).run();
+    assert_eq!(run.exit, 1);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: bearer_api: POST {} answered 503 Service Unavailable (POST is not retried); the server failed: try again later or ask its administrators (at tests/fixtures/http/echo.ferry:2:8)\n",
+            server.url("/echo")
+        )
+    );
+    assert_eq!(lines(&server.requests()), ["POST /echo"]);
+}
+
+#[test]
+fn a_post_the_adaptor_marks_idempotent_is_retried() {
+    let server = Server::start();
+    server.route(
+        "POST",
+        "/oauth/token",
+        vec![Reply::json(
+            200,
+            json!({ "access_token": "t", "expires_in": 3600 }),
+        )],
+    );
+    server.route(
+        "POST",
+        "/records",
+        vec![Reply::status(502), Reply::json(201, json!({ "ok": true }))],
+    );
+    let run = Job::new("oauth_save", oauth_config(&server)).run();
+    assert_eq!(
+        (run.exit, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "{\"ok\":true}\n", "")
+    );
+    let requests = server.requests();
+    assert_eq!(
+        lines(&requests),
+        ["POST /oauth/token", "POST /records", "POST /records"]
+    );
+    assert_eq!(requests[1].json(), json!({ "id": "x", "value": 1 }));
+    assert_eq!(requests[2].body, requests[1].body);
+}
+
+#[test]
+fn a_server_that_hangs_is_cut_off_by_the_timeout() {
+    let server = Server::start();
+    server.route(
+        "GET",
+        "/items",
+        vec![Reply::json(200, json!([])).delay(Duration::from_secs(10))],
+    );
+    let config = json!({ "bearer_api": {
+        "baseUrl": server.base(),
+        "token": "tok-secret-1",
+        "retry": { "attempts": 2, "timeout_seconds": 0.3, "base_delay_seconds": 0.01 },
+    } });
+    let run = Job::new("bearer", config).run();
+    assert_eq!(run.exit, 1);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: bearer_api: GET {} timed out: no response within 300ms (after 2 attempts); raise the timeout or check the server (at tests/fixtures/http/bearer.ferry:2:8)\n",
+            server.url("/items")
+        )
+    );
+    assert_eq!(lines(&server.requests()), ["GET /items", "GET /items"]);
+}
+
+// ---------------------------------------------------------------------------
+// Responses that do not fit
+
+#[test]
+fn a_response_that_is_not_json_is_reported() {
+    let server = Server::start();
+    server.route(
+        "GET",
+        "/items",
+        vec![Reply::text(200, "text/html", "<html>Maintenance</html>")],
+    );
+    let run = Job::new("bearer", bearer_config(&server)).run();
+    assert_eq!(run.exit, 1);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: bearer_api.items: the response is not JSON: <html>Maintenance</html> (at tests/fixtures/http/bearer.ferry:2:8)\n"
+    );
+    assert_eq!(lines(&server.requests()), ["GET /items"]);
+}
+
+#[test]
+fn a_response_of_the_wrong_type_is_reported_with_its_json_path() {
+    let server = Server::start();
+    server.route(
+        "GET",
+        "/items",
+        vec![Reply::json(200, json!([{ "id": 1 }, { "id": "two" }]))],
+    );
+    let run = Job::new("bearer", bearer_config(&server)).run();
+    assert_eq!(run.exit, 1);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: bearer_api.items: the response does not fit the op's type: $[1].id: expected Int, found \"two\" (at tests/fixtures/http/bearer.ferry:2:8)\n"
+    );
+}
+
+#[test]
+fn an_uncaught_http_error_fails_the_job_with_exit_1() {
+    let server = Server::start();
+    let run = Job::new("uncaught_http", json!({}))
+        .input(json!({ "base": server.base() }))
+        .run();
+    assert_eq!(run.exit, 1);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: http: GET {} answered 404 Not Found: no such route in the test server; check the path and the base URL (at tests/fixtures/http/uncaught_http.ferry:3:9)\n",
+            server.url("/missing")
+        )
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Secrets
+
+#[test]
+fn a_server_that_echoes_the_password_never_gets_it_printed() {
+    let server = Server::start();
+    // Echoes the Authorization header (the password in base64) and the password itself.
+    server.route_fn("POST", "/api/tracker", |request| {
+        let echo = format!(
+            "rejected {} (password district-pw)",
+            request.header("authorization").unwrap_or("")
+        );
+        Reply::text(409, "text/plain", &echo)
+    });
+    let run = registration(&server).run();
+    assert_eq!(run.exit, 1);
+    assert_eq!(run.stdout, "");
+    for secret in ["district-pw", "YWRtaW46ZGlzdHJpY3QtcHc="] {
+        assert!(
+            !run.stderr.contains(secret),
+            "{secret} leaked: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: dhis2: POST {} answered 409 Conflict: rejected Basic *** (password ***); the request conflicts with the server's current state (at tests/fixtures/http/registration.ferry:4:15)\n",
+            server.url("/api/tracker?async=false&importStrategy=CREATE")
+        )
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn an_echoed_token_is_redacted_from_the_output() {
+    let server = Server::start();
+    server.route_fn("POST", "/echo", |request| {
+        Reply::json(
+            200,
+            json!({ "you_sent": request.header("authorization"), "note": request.json()["note"] }),
+        )
+    });
+    let run = Job::new("echo", bearer_config(&server)).run();
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stdout,
+        "{\"you_sent\":\"Bearer ***\",\"note\":\"hello\"}\n"
+    );
+    assert_eq!(run.exit, 0);
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("Bearer tok-secret-1")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Config
+
+#[test]
+fn a_bad_retry_setting_names_its_json_path() {
+    let config = json!({ "bearer_api": { "baseUrl": "http://127.0.0.1:9", "token": "t", "retry": { "attempts": "six" } } });
+    let run = Job::new("bearer", config).run();
+    assert_eq!(run.exit, 2);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.starts_with("error: invalid config in ")
+            && run.stderr.ends_with(
+                ": $.bearer_api.retry.attempts: expected a number of 0 or more, found \"six\"\n"
+            ),
+        "{}",
+        run.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Dry run
+
+/// The run as a snapshot, the test server's address replaced by `http://api.test`.
+fn snapshot(run: &Outcome, server: &Server) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        run.exit, run.stdout, run.stderr
+    )
+    .replace(&server.base(), "http://api.test")
+}
+
+#[test]
+fn dry_run_prints_each_request_sends_none_and_fails_where_an_answer_is_needed() {
+    let server = Server::start();
+    server.route("POST", "/api/tracker", vec![object_report()]);
+    let run = registration(&server).arg("--dry-run").run();
+    assert!(server.requests().is_empty(), "a dry run sent a request");
+    insta::assert_snapshot!("dry_run_registration", snapshot(&run, &server));
+}
+
+#[test]
+fn dry_run_of_a_built_executable_answers_from_recorded_responses() {
+    let server = Server::start();
+    server.route_fn("GET", FORMS, commcare_forms);
+    // The answers the server would give, recorded.
+    let page = |query: &str| {
+        let request = Recorded {
+            method: "GET".into(),
+            path: FORMS.into(),
+            raw_query: Some(query.into()),
+            query: url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            at: std::time::Instant::now(),
+        };
+        let body: Value = serde_json::from_slice(&commcare_forms(&request).body).unwrap();
+        json!({ "method": "GET", "url": format!("{FORMS}?{query}"), "body": body })
+    };
+    const XMLNS: &str = "xmlns=http%3A%2F%2Fopenrosa.org%2Fformdesigner%2FREG";
+    let responses = json!([
+        page(&format!("{XMLNS}&limit=2")),
+        page(&format!("limit=2&offset=2&{XMLNS}")),
+        page(&format!("limit=2&offset=4&{XMLNS}")),
+    ]);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), responses.to_string()).unwrap();
+    let run = Job::new("forms", commcare_config(&server))
+        .arg("--dry-run")
+        .arg("--responses")
+        .arg(file.path().display().to_string())
+        .run_built();
+    assert!(server.requests().is_empty(), "a dry run sent a request");
+    insta::assert_snapshot!("dry_run_forms_built", snapshot(&run, &server));
+}
