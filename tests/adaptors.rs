@@ -6,7 +6,7 @@
 #[path = "../runtime/tests/support/mod.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -25,18 +25,25 @@ struct Outcome {
     stderr: String,
 }
 
-/// A job of `tests/fixtures/http/` and what it is run with.
+/// A job and what it is run with.
 struct Job {
-    name: &'static str,
+    /// The job's path from the repository's root, the runs' working folder, as
+    /// error locations show it.
+    path: String,
     config: Value,
     input: Option<Value>,
     args: Vec<String>,
 }
 
 impl Job {
-    fn new(name: &'static str, config: Value) -> Job {
+    /// A job of `tests/fixtures/http/`.
+    fn new(name: &str, config: Value) -> Job {
+        Job::at(format!("tests/fixtures/http/{name}.ferry"), config)
+    }
+
+    fn at(path: String, config: Value) -> Job {
         Job {
-            name,
+            path,
             config,
             input: None,
             args: Vec::new(),
@@ -51,12 +58,6 @@ impl Job {
     fn arg(mut self, arg: impl Into<String>) -> Job {
         self.args.push(arg.into());
         self
-    }
-
-    /// The job's path from the repository's root, the runs' working folder, as
-    /// error locations show it.
-    fn source(&self) -> PathBuf {
-        PathBuf::from(format!("tests/fixtures/http/{}.ferry", self.name))
     }
 
     /// The options after the job: adaptor path, config, input, extra arguments.
@@ -79,7 +80,7 @@ impl Job {
         let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
         command
             .arg("run")
-            .arg(self.source())
+            .arg(&self.path)
             .arg("--adaptor-path")
             .arg("tests/fixtures/http/adaptors")
             .args(self.options(dir.path()));
@@ -89,10 +90,10 @@ impl Job {
     /// Builds the job with `ferry build` and runs the executable with the same options.
     fn run_built(&self) -> Outcome {
         let dir = tempfile::tempdir().unwrap();
-        let exe = dir.path().join(self.name);
+        let exe = dir.path().join("job");
         let build = Command::new(env!("CARGO_BIN_EXE_ferry"))
             .arg("build")
-            .arg(self.source())
+            .arg(&self.path)
             .arg("--adaptor-path")
             .arg("tests/fixtures/http/adaptors")
             .arg("-o")
@@ -791,4 +792,264 @@ fn dry_run_of_a_built_executable_answers_from_recorded_responses() {
         .run_built();
     assert!(server.requests().is_empty(), "a dry run sent a request");
     insta::assert_snapshot!("dry_run_forms_built", snapshot(&run, &server));
+}
+
+// ---------------------------------------------------------------------------
+// The examples, end to end
+
+fn example(name: &str, config: Value) -> Job {
+    let input =
+        std::fs::read_to_string(root().join(format!("examples/{name}.input.json"))).unwrap();
+    Job::at(format!("examples/{name}.ferry"), config).input(serde_json::from_str(&input).unwrap())
+}
+
+#[test]
+fn example_registration_creates_one_tracked_entity() {
+    let server = Server::start();
+    server.route("POST", "/api/tracker", vec![object_report()]);
+    let run = example("registration", dhis2_config(&server)).run();
+    assert_eq!(run.stderr, "log: created tracked entity Kj6vYde4LHh\n");
+    assert_eq!(run.stdout, "{\"uid\":\"Kj6vYde4LHh\"}\n");
+    assert_eq!(run.exit, 0);
+    let requests = server.requests();
+    assert_eq!(
+        lines(&requests),
+        ["POST /api/tracker?async=false&importStrategy=CREATE"]
+    );
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Basic YWRtaW46ZGlzdHJpY3QtcHc=")
+    );
+    assert_eq!(
+        requests[0].json(),
+        json!({ "trackedEntities": [{
+            "trackedEntityType": "nEenWmSyUEp",
+            "orgUnit": "DiszpKrYNg8",
+            "attributes": [
+                { "attribute": "w75KJ2mc4zz", "value": "Wanjiků Barasa" },
+                { "attribute": "cejWyOfXge6", "value": "F" },
+            ],
+            "enrollments": [{
+                "program": "IpHINAT79UW",
+                "orgUnit": "DiszpKrYNg8",
+                "enrolledAt": "2024-03-17",
+                "events": [{
+                    "programStage": "A03MvHHogjR",
+                    "occurredAt": "2024-03-17",
+                    "dataValues": [
+                        { "dataElement": "UXz7xuGCEhU", "value": "61.5" },
+                        { "dataElement": "bx6fsa0t90x", "value": "negative" },
+                    ],
+                }],
+            }],
+        }] })
+    );
+}
+
+/// A registration form as CommCare's form API lists it.
+fn registration_form(id: &str, case_id: &str, name: &str, sex: &str) -> Value {
+    json!({
+        "id": id,
+        "received_on": "2024-03-17T09:41:58.284117Z",
+        "indexed_on": "2024-03-17T09:42:03.774512Z",
+        "form": {
+            "@name": "Patient Registration",
+            "@xmlns": "http://openrosa.org/formdesigner/5F1B7A2C-REG",
+            "patient_name": name,
+            "sex": sex,
+            "village": "Bungoma",
+            "visit": { "weight_kg": 61.5, "height_cm": 162, "hiv_status": "negative" },
+            "case": { "@case_id": case_id },
+        },
+    })
+}
+
+#[test]
+fn example_commcare_to_dhis2_batch_reads_every_page_and_upserts() {
+    let server = Server::start();
+    let forms = "/a/kenya-chw/api/v0.5/form/";
+    let mut broken = registration_form("f-3", "c-3", "Baraka Otieno", "male");
+    broken["form"]["sex"] = json!("unknown");
+    server.route(
+        "GET",
+        forms,
+        vec![
+            Reply::json(200, json!({
+                "meta": { "limit": 2, "offset": 0, "total_count": 3, "previous": null,
+                          "next": "?limit=2&offset=2&order_by=indexed_on" },
+                "objects": [
+                    registration_form("0a1b2c3d-4e5f-6789-abcd-ef0123456789", "11112222-3333-4444-5555-666677778888", "Amina Wafula", "female"),
+                    registration_form("f-2", "c2c2c2c2c2c2", "Peter Mwangi", "male"),
+                ],
+            })),
+            Reply::json(200, json!({
+                "meta": { "limit": 2, "offset": 2, "total_count": 3, "previous": null, "next": null },
+                "objects": [broken],
+            })),
+        ],
+    );
+    server.route(
+        "POST",
+        "/api/tracker",
+        vec![Reply::json(
+            200,
+            json!({
+                "status": "OK",
+                "stats": { "created": 0, "updated": 0, "deleted": 0, "ignored": 0, "total": 2 },
+                "validationReport": { "errorReports": [] },
+            }),
+        )],
+    );
+    let mut config = dhis2_config(&server);
+    config["commcare"] = json!({
+        "hostUrl": server.base(), "domain": "kenya-chw",
+        "username": "integration@example.org", "apiKey": "cc-key-123",
+    });
+    let run = example("commcare_to_dhis2_batch", config).run();
+    assert_eq!(
+        run.stderr,
+        "log: reading registrations indexed since 2024-03-01T00:00:00+03:00\n\
+         warn: form f-3 left out: $.form.sex: expected \"female\" | \"male\", found \"unknown\"\n\
+         log: 3 forms, 2 registrations, 1 left out\n\
+         log: batch 1: 0 created, 0 updated\n\
+         log: validated: 0 created, 0 updated, 0 ignored, 0 rejected\n"
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&run.stdout).unwrap(),
+        json!({
+            "since": "2024-03-01T00:00:00+03:00", "dry_run": true, "forms": 3, "registrations": 2,
+            "created": 0, "updated": 0, "ignored": 0,
+            "left_out": [{ "form": "f-3", "reason": "$.form.sex: expected \"female\" | \"male\", found \"unknown\"" }],
+        })
+    );
+    assert_eq!(run.exit, 0);
+    let requests = server.requests();
+    assert_eq!(
+        lines(&requests),
+        [
+            format!("GET {forms}?xmlns=http%3A%2F%2Fopenrosa.org%2Fformdesigner%2F5F1B7A2C-REG&indexed_on_start=2024-03-01T00%3A00%3A00%2B03%3A00&order_by=indexed_on&limit=500"),
+            format!("GET {forms}?limit=2&offset=2&order_by=indexed_on"),
+            "POST /api/tracker?async=false&importStrategy=CREATE_AND_UPDATE&atomicMode=OBJECT&importMode=VALIDATE".to_string(),
+        ]
+    );
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("ApiKey integration@example.org:cc-key-123")
+    );
+    assert_eq!(
+        requests[2].header("authorization"),
+        Some("Basic YWRtaW46ZGlzdHJpY3QtcHc=")
+    );
+    let sent = requests[2].json();
+    let uids: Vec<&str> = sent["trackedEntities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|te| te["trackedEntity"].as_str().unwrap())
+        .collect();
+    assert_eq!(uids, ["T1111222233", "Tc2c2c2c2c2"]);
+    assert_eq!(
+        sent["trackedEntities"][0]["enrollments"][0]["events"][0]["event"],
+        json!("V0a1b2c3d4e")
+    );
+    assert_eq!(sent["trackedEntities"][1]["orgUnit"], json!("Rp268JB6Ne4"));
+}
+
+#[test]
+fn example_csv_to_dhis2_data_values_sends_the_totals() {
+    let server = Server::start();
+    server.route(
+        "POST",
+        "/api/dataValueSets",
+        vec![Reply::json(200, json!({
+            "httpStatus": "OK", "httpStatusCode": 200, "status": "OK",
+            "response": { "status": "SUCCESS", "importCount": { "imported": 4, "updated": 0, "ignored": 0, "deleted": 0 } },
+        }))],
+    );
+    let run = example("csv_to_dhis2_data_values", dhis2_config(&server)).run();
+    assert_eq!(run.exit, 0, "{}", run.stderr);
+    let requests = server.requests();
+    assert_eq!(
+        lines(&requests),
+        ["POST /api/dataValueSets?importStrategy=CREATE_AND_UPDATE&dryRun=false"]
+    );
+    let values = &requests[0].json()["dataValues"];
+    assert_eq!(requests[0].json()["dataSet"], json!("pBOMPrpg1QX"));
+    let totals: Vec<String> = values
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            format!(
+                "{} {} {} {}",
+                v["orgUnit"], v["period"], v["dataElement"], v["value"]
+            )
+            .replace('"', "")
+        })
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            "DiszpKrYNg8 202403 eY5ehpbEsB7 1",
+            "DiszpKrYNg8 202403 f7n9E0hX8qk 4",
+            "Rp268JB6Ne4 202403 Ix2HsbDMLea 3",
+            "Rp268JB6Ne4 202404 f7n9E0hX8qk 1",
+        ]
+    );
+    let output: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(output["data_values"], json!(4));
+    assert_eq!(
+        output["dhis2"],
+        json!({ "status": "SUCCESS", "imported": 4, "updated": 0, "ignored": 0, "conflicts": [] })
+    );
+}
+
+#[test]
+fn example_rest_to_mapping_reports_users_when_the_todo_endpoint_fails() {
+    let server = Server::start();
+    server.route(
+        "GET",
+        "/users",
+        vec![Reply::json(200, json!([
+            { "id": 1, "name": "Leanne Graham", "username": "Bret", "email": "Sincere@april.biz",
+              "phone": "1-770-736-8031 x56442", "website": "hildegard.org",
+              "address": { "street": "Kulas Light", "city": "Gwenborough", "geo": { "lat": "-37.3159", "lng": "81.1496" } },
+              "company": { "name": "Romaguera-Crona" } },
+        ]))],
+    );
+    server.route(
+        "GET",
+        "/todos",
+        vec![Reply::text(503, "text/plain", "down for maintenance")],
+    );
+    let config = json!({ "http": { "token": "rest-token-5", "retry": { "attempts": 2, "base_delay_seconds": 0.01 } } });
+    let mut job = example("rest_to_mapping", config);
+    job.input.as_mut().unwrap()["api"] = json!(server.base());
+    let run = job.run();
+    assert_eq!(
+        run.stderr,
+        "warn: no to-dos (the API answered 503); reporting the users without them\n\
+         log: 1 of 1 users, 0 open to-dos, 1 cities\n"
+    );
+    assert_eq!(run.exit, 0);
+    let output: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(output["todos_note"], json!("the API answered 503"));
+    assert_eq!(output["busiest"][0]["handle"], json!("@bret"));
+    assert_eq!(output["busiest"][0]["phone"], json!("1-770-736-8031"));
+    assert_eq!(
+        output["busiest"][0]["location"],
+        json!({ "lat": -37.3159, "lng": 81.1496 })
+    );
+    let requests = server.requests();
+    assert_eq!(
+        lines(&requests),
+        [
+            "GET /users",
+            "GET /todos?completed=false",
+            "GET /todos?completed=false"
+        ]
+    );
+    for request in &requests {
+        assert_eq!(request.header("authorization"), Some("Bearer rest-token-5"));
+    }
 }

@@ -66,6 +66,8 @@ fn start_server(runtime: &tokio::runtime::Runtime) -> (SocketAddr, Arc<AtomicUsi
 }
 
 /// Wall time and peak resident memory (MB) of a command; panics unless it printed `expected`.
+// The child is reaped by `wait4`, which clippy does not know.
+#[allow(clippy::zombie_processes)]
 fn measure(command: &mut Command, expected: &str) -> (Duration, f64) {
     let start = Instant::now();
     let child = command

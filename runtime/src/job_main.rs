@@ -10,6 +10,9 @@ use crate::value::{Object, Str, Value};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
+/// A lookup of environment variables (replaceable in tests).
+pub type EnvLookup = Box<dyn Fn(&str) -> Option<String>>;
+
 /// The job's main body, as generated code: `fn(ctx)`.
 pub type JobMain = unsafe extern "C" fn(*mut Ctx);
 
@@ -41,7 +44,7 @@ pub struct RunOptions {
     pub last_success: Option<String>,
     pub headers: Vec<(String, String)>,
     /// Environment lookups (`FERRY_DHIS2_PASSWORD`); replaceable in tests.
-    pub env: Box<dyn Fn(&str) -> Option<String>>,
+    pub env: EnvLookup,
     pub pretty: bool,
     /// Where the output goes: `None` keeps it in the outcome (for `serve`).
     pub output: Option<Option<PathBuf>>,

@@ -4,7 +4,7 @@
 //! base URL, auth and retry policy.
 
 use crate::error::{Result, RuntimeError};
-use crate::http::{self, Auth, Body, Client, Policy, Request};
+use crate::http::{self, Auth, Body, Client, Request};
 use crate::program::OpMeta;
 use crate::run::Run;
 use crate::value::{Object, Str, Value};
@@ -66,22 +66,27 @@ pub fn send(
     transmit(run, &meta, req, &auth)
 }
 
-/// The next page of a paged op: a GET of `url` (absolute, or relative to `base`).
+/// The next page of a paged op: a GET of the link the last page gave, resolved
+/// against that page's URL (`?offset=20`, `/api/x?page=2` and absolute links all
+/// occur in real APIs).
 pub fn next_page(
     run: &mut Run,
     op: usize,
-    url: &Value,
+    link: &Value,
     base: &Value,
     auth: &Value,
 ) -> Result<Value> {
     let meta = run.program.ops[op].clone();
-    let url = text_of(url).ok_or_else(|| {
+    let link = text_of(link).ok_or_else(|| {
         RuntimeError::runtime(format!(
             "{}: the next page's link is not a string",
             meta.name
         ))
     })?;
-    let mut req = Request::new(http::Method::Get, url);
+    let mut req = match &run.last_url {
+        Some(from) => Request::new(http::Method::Get, http::resolve_link(from, &link)),
+        None => Request::new(http::Method::Get, link),
+    };
     if let Some(base) = text_of(base) {
         req = req.base(base);
     }
@@ -104,6 +109,7 @@ pub fn check_result(run: &Run, op: usize, value: &Value) -> Result<Value> {
 
 fn transmit(run: &mut Run, meta: &OpMeta, req: Request, auth: &Auth) -> Result<Value> {
     auth.register_secrets(&run.redactor);
+    run.last_url = Some(with_query(req.target(), &req.query));
     let adaptor = run
         .program
         .adaptors
@@ -211,6 +217,17 @@ fn arg<'a>(meta: &OpMeta, args: &'a [Value], name: &str) -> &'a Value {
         .unwrap_or(&Value::Null)
 }
 
+/// `url` with `pairs` appended to its query, as the request goes out.
+fn with_query(url: String, pairs: &[(String, String)]) -> String {
+    match url::Url::parse(&url) {
+        Ok(mut parsed) if !pairs.is_empty() => {
+            parsed.query_pairs_mut().extend_pairs(pairs);
+            parsed.to_string()
+        }
+        _ => url,
+    }
+}
+
 fn text_of(v: &Value) -> Option<String> {
     match v {
         Value::Str(s) => Some(s.as_str().to_string()),
@@ -260,9 +277,10 @@ fn native(run: &mut Run, meta: &OpMeta, args: &[Value]) -> Result<Value> {
         _ => Auth::None,
     };
     auth.register_secrets(&run.redactor);
+    let policy = run.policies.get(meta.adaptor).cloned().unwrap_or_default();
     let client = client(run);
     let response = client
-        .send("http", request, &auth, &Policy::default())
+        .send("http", request, &auth, &policy)
         .map_err(|e| RuntimeError::from_http(&e).redact(&run.redactor))?;
     let body = response
         .json()

@@ -97,6 +97,10 @@ pub struct Run {
     pub http: Option<crate::http::Client>,
     /// Each adaptor's retry policy (config section's `retry`).
     pub policies: Vec<crate::http::Policy>,
+    /// The URL of the last request an op sent: a paged op's `next` link is
+    /// resolved against it. Pages are fetched back to back by the op's own
+    /// code, so no other request comes between a page and its next.
+    pub last_url: Option<String>,
     pub dry_run: Option<crate::ops::DryRun>,
 }
 
@@ -200,6 +204,7 @@ impl Run {
             error_shape: Shape::intern(&["kind", "message", "status", "body", "path"], false),
             http: None,
             policies: Vec::new(),
+            last_url: None,
             dry_run: None,
             program,
         });

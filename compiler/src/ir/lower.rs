@@ -481,7 +481,7 @@ impl<'a> Lowerer<'a> {
             } else {
                 locals.push(*repr);
                 let slot = locals.len() as Local - 1;
-                let loc = self.meta.location(format!("{}", self.meta.job));
+                let loc = self.meta.location(self.meta.job.to_string());
                 body.push(Stmt::Set(
                     slot,
                     Expr::Unbox(Box::new(Expr::Local(i as Local)), *repr, loc),

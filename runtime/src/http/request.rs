@@ -243,6 +243,17 @@ pub fn join_url(base: Option<&str>, url: &str) -> String {
     )
 }
 
+/// Resolves a link a server gave in a response (a paging `next`) against the URL
+/// of the request it answered, as RFC 3986 says a browser would: an absolute link
+/// as it is, `/path` on the same host, `?query` on the same path, `page2` beside
+/// the current path. Unresolvable input is returned as it is.
+pub fn resolve_link(from: &str, link: &str) -> String {
+    match url::Url::parse(from).and_then(|from| from.join(link)) {
+        Ok(url) => url.to_string(),
+        Err(_) => link.to_string(),
+    }
+}
+
 fn is_absolute(url: &str) -> bool {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
@@ -267,6 +278,28 @@ mod tests {
         assert_eq!(join_url(Some("https://h/a"), "?x=1"), "https://h/a?x=1");
         assert_eq!(join_url(Some("https://h/a"), "HTTPS://o/b"), "HTTPS://o/b");
         assert_eq!(join_url(None, "/a"), "/a");
+    }
+
+    #[test]
+    fn links_resolve_against_the_page_they_came_from() {
+        let from = "https://hq.example.org/a/demo/api/v0.5/form/?limit=2";
+        assert_eq!(
+            resolve_link(from, "?limit=2&offset=2"),
+            "https://hq.example.org/a/demo/api/v0.5/form/?limit=2&offset=2"
+        );
+        assert_eq!(
+            resolve_link(from, "/a/demo/api/v0.5/form/?offset=4"),
+            "https://hq.example.org/a/demo/api/v0.5/form/?offset=4"
+        );
+        assert_eq!(
+            resolve_link(from, "https://other.org/x?p=2"),
+            "https://other.org/x?p=2"
+        );
+        assert_eq!(
+            resolve_link(from, "next"),
+            "https://hq.example.org/a/demo/api/v0.5/form/next"
+        );
+        assert_eq!(resolve_link("not a url", "?p=2"), "?p=2");
     }
 
     #[test]
