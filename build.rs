@@ -1,8 +1,8 @@
 //! Builds the runtime as a static library and embeds it, compressed, in the
 //! `ferry` binary, so that `ferry build` needs nothing but a C linker.
 //!
-//! The archive is built by a nested `cargo rustc -p ferry-runtime --release
-//! --crate-type staticlib` into its own target folder (ARCHITECTURE.md: picking it
+//! The archive is built by a nested `cargo rustc -p ferry-runtime --profile runtime
+//! --crate-type staticlib` (the `runtime` profile of Cargo.toml) into its own target folder (ARCHITECTURE.md: picking it
 //! out of the outer `target/` is fragile). The system libraries it needs
 //! (`--print native-static-libs`) are kept beside it.
 //!
@@ -20,6 +20,8 @@ fn main() {
     println!("cargo:rerun-if-changed=runtime/src");
     println!("cargo:rerun-if-changed=runtime/Cargo.toml");
     println!("cargo:rerun-if-changed=Cargo.lock");
+    // The `runtime` profile.
+    println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-env-changed=FERRY_NO_RUNTIME");
 
     if std::env::var_os("FERRY_NO_RUNTIME").is_some() {
@@ -39,7 +41,8 @@ fn main() {
             "-p",
             "ferry-runtime",
             "--lib",
-            "--release",
+            "--profile",
+            "runtime",
             "--crate-type",
             "staticlib",
             "--target-dir",
@@ -52,6 +55,7 @@ fn main() {
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_PROFILE_RELEASE_DEBUG")
+        .env_remove("CARGO_PROFILE_RUNTIME_DEBUG")
         .output()
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -68,7 +72,7 @@ fn main() {
         .unwrap_or_else(|| "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc".into());
     std::fs::write(&libs_file, libs).expect("write the library list");
 
-    let archive = target_dir.join("release").join("libferry_runtime.a");
+    let archive = target_dir.join("runtime").join("libferry_runtime.a");
     compress(&archive, &archive_gz);
 }
 

@@ -7,6 +7,7 @@ mod format;
 mod lsp;
 mod output;
 mod run;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -46,6 +47,17 @@ enum Command {
         job: PathBuf,
         #[command(flatten)]
         args: ferry_runtime::job_main::RunArgs,
+        /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
+        #[arg(long = "adaptor-path", value_name = "DIR")]
+        adaptor_paths: Vec<PathBuf>,
+    },
+    /// Serve jobs' triggers (webhooks and schedules) over a durable inbox.
+    Serve {
+        /// The jobs, each with a `trigger`.
+        #[arg(required = true)]
+        jobs: Vec<PathBuf>,
+        #[command(flatten)]
+        args: ferry_runtime::serve_jobs::ServeArgs,
         /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
         #[arg(long = "adaptor-path", value_name = "DIR")]
         adaptor_paths: Vec<PathBuf>,
@@ -124,6 +136,11 @@ fn main() -> ExitCode {
             args,
             adaptor_paths,
         } => return ExitCode::from(run::run(&job, &adaptor_paths, &args) as u8),
+        Command::Serve {
+            jobs,
+            args,
+            adaptor_paths,
+        } => return ExitCode::from(serve::serve(&jobs, &adaptor_paths, &args) as u8),
         Command::Build {
             job,
             output,

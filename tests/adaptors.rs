@@ -1057,13 +1057,31 @@ fn example_rest_to_mapping_reports_users_when_the_todo_endpoint_fails() {
 #[test]
 fn the_http_adaptor_sends_forms_text_deletes_heads_and_honours_timeout() {
     let server = Server::start();
-    server.route("PUT", "/people/1", vec![Reply::json(200, json!({ "saved": true }))]);
-    server.route("PATCH", "/notes/1", vec![Reply::text(200, "text/plain", "noted")]);
-    server.route("DELETE", "/people/1", vec![Reply::status(204).header("x-deleted", "1")]);
+    server.route(
+        "PUT",
+        "/people/1",
+        vec![Reply::json(200, json!({ "saved": true }))],
+    );
+    server.route(
+        "PATCH",
+        "/notes/1",
+        vec![Reply::text(200, "text/plain", "noted")],
+    );
+    server.route(
+        "DELETE",
+        "/people/1",
+        vec![Reply::status(204).header("x-deleted", "1")],
+    );
     server.route("HEAD", "/people/1", vec![Reply::status(200)]);
-    server.route("GET", "/slow", vec![Reply::json(200, json!({})).delay(Duration::from_secs(3))]);
+    server.route(
+        "GET",
+        "/slow",
+        vec![Reply::json(200, json!({})).delay(Duration::from_secs(3))],
+    );
     let config = json!({ "http": { "password": "pw-42", "retry": { "attempts": 1 } } });
-    let run = Job::new("http_methods", config).input(json!({ "base": server.base() })).run();
+    let run = Job::new("http_methods", config)
+        .input(json!({ "base": server.base() }))
+        .run();
     assert_eq!(run.stderr, "");
     assert_eq!(
         serde_json::from_str::<Value>(&run.stdout).unwrap(),
@@ -1079,13 +1097,28 @@ fn the_http_adaptor_sends_forms_text_deletes_heads_and_honours_timeout() {
     let requests = server.requests();
     assert_eq!(
         lines(&requests),
-        ["PUT /people/1", "PATCH /notes/1", "DELETE /people/1?hard=true", "HEAD /people/1", "GET /slow"]
+        [
+            "PUT /people/1",
+            "PATCH /notes/1",
+            "DELETE /people/1?hard=true",
+            "HEAD /people/1",
+            "GET /slow"
+        ]
     );
-    assert_eq!(requests[0].header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        requests[0].header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
     assert_eq!(requests[0].text(), "name=Amina+Wafula&tags=a&tags=b");
-    assert_eq!(requests[1].header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(
+        requests[1].header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
     assert_eq!(requests[1].text(), "line one\nline two");
     // base64("amina:pw-42")
-    assert_eq!(requests[1].header("authorization"), Some("Basic YW1pbmE6cHctNDI="));
+    assert_eq!(
+        requests[1].header("authorization"),
+        Some("Basic YW1pbmE6cHctNDI=")
+    );
     assert_eq!(requests[2].body, b"");
 }

@@ -1,6 +1,6 @@
 //! Running a compiled job: input and config checked before the first statement,
 //! the job's main body, and the exit codes of LANGUAGE.md §9. Used by `ferry run`
-//! (JIT) and by every executable `ferry build` writes (`ferry_standalone_main`).
+//! (JIT) and by every executable `ferry build` writes (see `standalone`).
 
 use crate::json::{self, TypeDesc};
 use crate::program::Program;
@@ -107,12 +107,89 @@ pub unsafe fn execute(
         .take()
         .map(|recordings| crate::ops::DryRun { recordings });
 
-    // Config: each adaptor's section, from the file and the environment.
-    let mut sections = Object::new();
-    let mut adaptor_configs = Vec::new();
-    let adaptors = run.program.adaptors.clone();
-    for adaptor in &adaptors {
-        let desc = &run.program.descs[adaptor.config];
+    match load_config(&run.program, &options, &redactor) {
+        Ok(config) => {
+            run.config = Value::object(config.sections);
+            run.adaptor_configs = config.adaptors;
+            run.policies = config.policies;
+        }
+        Err(message) => return input_error(message),
+    }
+
+    // Input: checked against `input:` before anything runs.
+    let bytes = match read_input(&options.input) {
+        Ok(bytes) => bytes,
+        Err(e) => return input_error(e),
+    };
+    run.input = match decode_input(&run.program, bytes, &redactor) {
+        Ok(input) => input,
+        Err(message) => return input_error(message),
+    };
+    run.trigger = trigger_value(&run, &options);
+
+    let mut globals = std::mem::take(&mut run.globals);
+    let run_ptr: *mut Run = &mut *run;
+    let mut ctx = Ctx {
+        failed: 0,
+        loc: 0,
+        constants: run.constants.as_ptr(),
+        globals: globals.as_mut_ptr(),
+        run: run_ptr,
+    };
+    unsafe { main(&mut ctx) };
+    drop(globals);
+    let sink = match &options.output {
+        Some(path) => Sink::Path(path.as_deref()),
+        None => Sink::Capture,
+    };
+    let outcome = run.finish(sink, options.pretty);
+    if options.leak {
+        std::mem::forget(run);
+    }
+    outcome
+}
+
+/// The input checked against the job's `input:` type (empty means `null`); `Err`
+/// is the message for the user, with the JSON path of the first mismatch.
+pub fn decode_input(
+    program: &Program,
+    bytes: Vec<u8>,
+    redactor: &Redactor,
+) -> Result<Value, String> {
+    let desc = &program.descs[program.input];
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return json::decode(b"null", desc)
+            .map_err(|e| format!("invalid input: no input given, and the job needs one: {e}"));
+    }
+    json::decode_vec(bytes, desc)
+        .map_err(|e| format!("invalid input: {}", redactor.redact(&e.to_string())))
+}
+
+/// A job's config, checked: each adaptor's section decoded against its `config`
+/// type, and its HTTP policy.
+pub struct LoadedConfig {
+    /// `config` as the job sees it: a record of sections by adaptor name.
+    pub sections: Object,
+    /// The sections in adaptor order (what ops read).
+    pub adaptors: Vec<Value>,
+    pub policies: Vec<crate::http::Policy>,
+}
+
+/// Reads each adaptor's section from the config file and the environment
+/// (`FERRY_<ADAPTOR>_<FIELD>`), registers its secrets with `redactor`, and checks
+/// it against the adaptor's `config` type. `Err` is the message for the user.
+pub fn load_config(
+    program: &Program,
+    options: &RunOptions,
+    redactor: &Redactor,
+) -> Result<LoadedConfig, String> {
+    let mut loaded = LoadedConfig {
+        sections: Object::new(),
+        adaptors: Vec::new(),
+        policies: Vec::new(),
+    };
+    for adaptor in &program.adaptors {
+        let desc = &program.descs[adaptor.config];
         let mut section = options
             .config
             .as_ref()
@@ -152,82 +229,32 @@ pub unsafe fn execute(
         // `retry` tunes the adaptor's HTTP policy; it is not part of its config type.
         let retry = section.as_object_mut().and_then(|map| map.remove("retry"));
         match policy(&adaptor.name, retry.as_ref()) {
-            Ok(policy) => run.policies.push(policy),
+            Ok(policy) => loaded.policies.push(policy),
             Err(message) => {
-                return input_error(format!(
-                    "invalid config{}: {message}",
-                    config_file(&options)
-                ));
+                return Err(format!("invalid config{}: {message}", config_file(options)));
             }
         }
         let text = section.to_string();
         match json::decode(text.as_bytes(), desc) {
             Ok(value) => {
-                sections.insert(Str::from(adaptor.name.as_str()), value.clone());
-                adaptor_configs.push(value);
+                loaded
+                    .sections
+                    .insert(Str::from(adaptor.name.as_str()), value.clone());
+                loaded.adaptors.push(value);
             }
             Err(e) => {
                 let message = redactor.redact(&e.to_string()).into_owned();
                 let message = message.replacen('$', &format!("$.{}", adaptor.name), 1);
-                return input_error(format!(
+                return Err(format!(
                     "invalid config{}: {message}\n  set it in the config file (--config) under \"{}\", or as FERRY_{}_<FIELD> in the environment",
-                    config_file(&options),
+                    config_file(options),
                     adaptor.name,
                     adaptor.name.to_uppercase()
                 ));
             }
         }
     }
-    run.config = Value::object(sections);
-    run.adaptor_configs = adaptor_configs;
-
-    // Input: checked against `input:` before anything runs.
-    let bytes = match read_input(&options.input) {
-        Ok(bytes) => bytes,
-        Err(e) => return input_error(e),
-    };
-    run.input = if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        match json::decode(b"null", &run.program.descs[run.program.input]) {
-            Ok(v) => v,
-            Err(e) => {
-                return input_error(format!(
-                    "invalid input: no input given, and the job needs one: {e}"
-                ));
-            }
-        }
-    } else {
-        match json::decode_vec(bytes, &run.program.descs[run.program.input]) {
-            Ok(v) => v,
-            Err(e) => {
-                return input_error(format!(
-                    "invalid input: {}",
-                    redactor.redact(&e.to_string())
-                ));
-            }
-        }
-    };
-    run.trigger = trigger_value(&run, &options);
-
-    let mut globals = std::mem::take(&mut run.globals);
-    let run_ptr: *mut Run = &mut *run;
-    let mut ctx = Ctx {
-        failed: 0,
-        loc: 0,
-        constants: run.constants.as_ptr(),
-        globals: globals.as_mut_ptr(),
-        run: run_ptr,
-    };
-    unsafe { main(&mut ctx) };
-    drop(globals);
-    let sink = match &options.output {
-        Some(path) => Sink::Path(path.as_deref()),
-        None => Sink::Capture,
-    };
-    let outcome = run.finish(sink, options.pretty);
-    if options.leak {
-        std::mem::forget(run);
-    }
-    outcome
+    Ok(loaded)
 }
 
 /// A config section's `retry`: `{ "attempts": 6, "timeout_seconds": 60,
@@ -449,68 +476,11 @@ pub unsafe fn run_with_args(meta: &[u8], main: JobMain, args: &RunArgs) -> i32 {
     outcome.exit_code
 }
 
-#[derive(clap::Parser)]
-#[command(
-    about = "A Ferry job, compiled by `ferry build`.",
-    disable_version_flag = true
-)]
-struct JobCli {
-    #[command(subcommand)]
-    command: Option<JobCommand>,
-    #[command(flatten)]
-    run: RunArgs,
-}
-
-#[derive(clap::Subcommand)]
-enum JobCommand {
-    /// Run the job once (the default).
-    Run(RunArgs),
-}
-
-/// The `main` of every executable `ferry build` writes.
-///
-/// # Safety
-/// Called by the generated C `main` with its arguments, the program's metadata
-/// and its main body.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ferry_standalone_main(
-    argc: i32,
-    argv: *const *const std::ffi::c_char,
-    meta: *const u8,
-    meta_len: i64,
-    main: JobMain,
-) -> i32 {
-    // Like a Rust `main`: a closed pipe is an error to handle, not a signal.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
-    }
-    quiet_panics();
-    let args: Vec<String> = (0..argc as usize)
-        .map(|i| unsafe {
-            std::ffi::CStr::from_ptr(*argv.add(i))
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    let meta = unsafe { std::slice::from_raw_parts(meta, meta_len as usize) };
-    let result = std::panic::catch_unwind(|| {
-        use clap::Parser;
-        let cli = match JobCli::try_parse_from(&args) {
-            Ok(cli) => cli,
-            Err(e) => {
-                let _ = e.print();
-                return if e.use_stderr() { 2 } else { 0 };
-            }
-        };
-        match cli.command {
-            Some(JobCommand::Run(run)) => unsafe { run_with_args(meta, main, &run) },
-            None => unsafe { run_with_args(meta, main, &cli.run) },
-        }
-    });
-    result.unwrap_or_else(|_| {
-        eprintln!("error: internal error of Ferry (please report this)");
-        3
-    })
+/// A job's name: its source file's stem (`registration` for `examples/registration.ferry`).
+pub fn job_name(source: &str) -> String {
+    std::path::Path::new(source)
+        .file_stem()
+        .map_or_else(|| source.to_string(), |s| s.to_string_lossy().into_owned())
 }
 
 /// Panics inside the runtime are caught and reported as internal errors, once

@@ -13,5 +13,7 @@ pub mod program;
 pub mod run;
 pub mod secrets;
 pub mod serve;
+pub mod serve_jobs;
+pub mod standalone;
 pub mod stdlib;
 pub mod value;

@@ -1,5 +1,6 @@
 //! `ferry build`: the program as an object file, with a C `main` that hands the
-//! program to the runtime (`ferry_standalone_main`).
+//! program to the runtime: `ferry_standalone_main`, or `ferry_standalone_main_serve`
+//! for a job with a trigger (only that one links `serve` in).
 
 use super::{MAIN, define};
 use crate::ir::Program;
@@ -38,6 +39,11 @@ pub fn compile(program: &Program, meta: &[u8]) -> Result<Vec<u8>, String> {
         .map_err(|e| e.to_string())?;
 
     // int main(int argc, char **argv) { return ferry_standalone_main(argc, argv, program, len, job_main); }
+    let entry = if program.meta.trigger.is_some() {
+        "ferry_standalone_main_serve"
+    } else {
+        "ferry_standalone_main"
+    };
     let pointer = module.target_config().pointer_type();
     let call_conv = module.target_config().default_call_conv;
     let mut main_sig = Signature::new(call_conv);
@@ -53,7 +59,7 @@ pub fn compile(program: &Program, meta: &[u8]) -> Result<Vec<u8>, String> {
     }
     start_sig.returns.push(AbiParam::new(types::I32));
     let start = module
-        .declare_function("ferry_standalone_main", Linkage::Import, &start_sig)
+        .declare_function(entry, Linkage::Import, &start_sig)
         .map_err(|e| e.to_string())?;
 
     let mut ctx = module.make_context();
