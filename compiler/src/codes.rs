@@ -65,6 +65,7 @@ codes! {
     BAD_OP_BINDING = "E0136": "an op's HTTP binding that cannot work",
     MISSING_VALUE = "E0137": "a function whose body does not give the value its return type promises",
     BAD_TRIGGER = "E0138": "a trigger with an invalid schedule, time zone or path",
+    FUNCTION_AS_DATA = "E0139": "a function kept in data: a list, record or map, a comparison, the output or a lambda's result",
 
     // Warnings.
     UNUSED = "E0200": "a `let` or `var` that is never used (warning)",

@@ -138,24 +138,24 @@ macro_rules! abi {
 
 abi! {
     /// `input`.
-    fn ferry_input(ctx) -> V = std::ptr::null(); { &run(ctx).input as V }
+    fn ferry_input(ctx) -> V = unsafe { run(ctx).null }; { &run(ctx).input as V }
     /// `config`.
-    fn ferry_config(ctx) -> V = std::ptr::null(); { &run(ctx).config as V }
+    fn ferry_config(ctx) -> V = unsafe { run(ctx).null }; { &run(ctx).config as V }
     /// `trigger`.
-    fn ferry_trigger(ctx) -> V = std::ptr::null(); { &run(ctx).trigger as V }
+    fn ferry_trigger(ctx) -> V = unsafe { run(ctx).null }; { &run(ctx).trigger as V }
     /// `config` inside an adaptor: its own section.
-    fn ferry_adaptor_config(ctx, adaptor: i64) -> V = std::ptr::null(); {
+    fn ferry_adaptor_config(ctx, adaptor: i64) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         run.adaptor_configs.get(adaptor as usize).map_or(run.null, |c| c as V)
     }
-    fn ferry_set_global(ctx, index: i64, value: V) -> V = std::ptr::null(); {
+    fn ferry_set_global(ctx, index: i64, value: V) -> V = unsafe { run(ctx).null }; {
         *(*ctx).globals.add(index as usize) = value;
         run(ctx).null
     }
 
-    fn ferry_box_int(ctx, n: i64) -> V = std::ptr::null(); { run(ctx).alloc(Value::Int(n)) }
-    fn ferry_box_float(ctx, x: f64) -> V = std::ptr::null(); { run(ctx).alloc(Value::Float(x)) }
-    fn ferry_box_bool(ctx, b: u8) -> V = std::ptr::null(); { run(ctx).bools[(b != 0) as usize] }
+    fn ferry_box_int(ctx, n: i64) -> V = unsafe { run(ctx).null }; { run(ctx).alloc(Value::Int(n)) }
+    fn ferry_box_float(ctx, x: f64) -> V = unsafe { run(ctx).null }; { run(ctx).alloc(Value::Float(x)) }
+    fn ferry_box_bool(ctx, b: u8) -> V = unsafe { run(ctx).null }; { run(ctx).bools[(b != 0) as usize] }
     fn ferry_unbox_int(ctx, v: V) -> i64 = 0; {
         match val(v) {
             Value::Int(n) => *n,
@@ -188,7 +188,7 @@ abi! {
     fn ferry_is_null(ctx, v: V) -> u8 = 1; { val(v).is_missing() as u8 }
 
     /// `a + b` etc. overflowed: an error naming the operation.
-    fn ferry_overflow(ctx, a: i64, b: i64, op: i64) -> V = std::ptr::null(); {
+    fn ferry_overflow(ctx, a: i64, b: i64, op: i64) -> V = unsafe { run(ctx).null }; {
         fail_with(ctx, format!("integer overflow: {a} {} {b}", op as u8 as char));
         run(ctx).null
     }
@@ -224,7 +224,7 @@ abi! {
     }
 
     /// `"a ${b} c"`: the parts' texts joined.
-    fn ferry_text(ctx, n: i64, words: *const u64) -> V = std::ptr::null(); {
+    fn ferry_text(ctx, n: i64, words: *const u64) -> V = unsafe { run(ctx).null }; {
         let mut out = String::new();
         for i in 0..n as usize {
             let v = val(*words.add(i) as V);
@@ -235,25 +235,25 @@ abi! {
         }
         run(ctx).alloc(Value::Str(Str::from(out)))
     }
-    fn ferry_list(ctx, n: i64, words: *const u64) -> V = std::ptr::null(); {
+    fn ferry_list(ctx, n: i64, words: *const u64) -> V = unsafe { run(ctx).null }; {
         let items = (0..n as usize).map(|i| val(*words.add(i) as V).clone()).collect();
         run(ctx).alloc(Value::list(items))
     }
-    fn ferry_record(ctx, shape: i64, words: *const u64) -> V = std::ptr::null(); {
+    fn ferry_record(ctx, shape: i64, words: *const u64) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         let shape = run.program.shapes[shape as usize];
         let slots = (0..shape.fields.len()).map(|i| val(*words.add(i) as V).clone()).collect();
         run.alloc(Value::record(Record::new(shape, slots, None)))
     }
-    fn ferry_object_new(ctx) -> V = std::ptr::null(); { run(ctx).alloc(Value::object(Object::new())) }
-    fn ferry_object_set(ctx, object: V, key: V, value: V) -> V = std::ptr::null(); {
+    fn ferry_object_new(ctx) -> V = unsafe { run(ctx).null }; { run(ctx).alloc(Value::object(Object::new())) }
+    fn ferry_object_set(ctx, object: V, key: V, value: V) -> V = unsafe { run(ctx).null }; {
         let object = &mut *(object as *mut Value);
         if let (Value::Object(o), Value::Str(k)) = (object, val(key)) {
             std::rc::Rc::make_mut(o).insert(k.clone(), val(value).clone());
         }
         run(ctx).null
     }
-    fn ferry_object_spread(ctx, object: V, from: V) -> V = std::ptr::null(); {
+    fn ferry_object_spread(ctx, object: V, from: V) -> V = unsafe { run(ctx).null }; {
         let object = &mut *(object as *mut Value);
         if let Value::Object(o) = object {
             let o = std::rc::Rc::make_mut(o);
@@ -274,7 +274,7 @@ abi! {
         run(ctx).null
     }
     /// `+` of texts or lists.
-    fn ferry_concat(ctx, a: V, b: V) -> V = std::ptr::null(); {
+    fn ferry_concat(ctx, a: V, b: V) -> V = unsafe { run(ctx).null }; {
         let result = match (val(a), val(b)) {
             (Value::Str(x), Value::Str(y)) => Ok(Value::Str(Str::from(format!("{}{}", x.as_str(), y.as_str())))),
             (Value::List(x), Value::List(y)) => Ok(crate::stdlib::list::concat(x, y)),
@@ -285,7 +285,7 @@ abi! {
 
     /// `r.f` on a record of a known shape: by slot when the shape is the one
     /// expected, by name otherwise.
-    fn ferry_field(ctx, target: V, shape: i64, slot: i64, key: i64) -> V = std::ptr::null(); {
+    fn ferry_field(ctx, target: V, shape: i64, slot: i64, key: i64) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         let value = val(target);
         if let Value::Record(r) = value
@@ -297,8 +297,8 @@ abi! {
         field_by_name(ctx, value, key)
     }
     /// `x.f` on `Json`.
-    fn ferry_get(ctx, target: V, key: i64) -> V = std::ptr::null(); { field_by_name(ctx, val(target), key) }
-    fn ferry_index(ctx, target: V, key: V) -> V = std::ptr::null(); {
+    fn ferry_get(ctx, target: V, key: i64) -> V = unsafe { run(ctx).null }; { field_by_name(ctx, val(target), key) }
+    fn ferry_index(ctx, target: V, key: V) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         let result = match (val(target), val(key)) {
             (Value::List(xs), Value::Int(i)) => Ok(crate::stdlib::list::get(xs, *i)),
@@ -313,12 +313,12 @@ abi! {
         give(ctx, result)
     }
     /// `e as T`: checked against the type's descriptor.
-    fn ferry_as(ctx, value: V, desc: i64) -> V = std::ptr::null(); {
+    fn ferry_as(ctx, value: V, desc: i64) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         let result = json::convert(val(value), &run.program.descs[desc as usize]).map_err(RuntimeError::decode);
         give(ctx, result)
     }
-    fn ferry_method(ctx, method: i64, receiver: V, n: i64, words: *const u64) -> V = std::ptr::null(); {
+    fn ferry_method(ctx, method: i64, receiver: V, n: i64, words: *const u64) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         let method: Method = run.program.methods[method as usize];
         let words: Vec<u64> = (0..n as usize).map(|i| *words.add(i)).collect();
@@ -342,14 +342,14 @@ abi! {
             }
         }
     }
-    fn ferry_list_get(ctx, list: V, index: i64) -> V = std::ptr::null(); {
+    fn ferry_list_get(ctx, list: V, index: i64) -> V = unsafe { run(ctx).null }; {
         match val(list) {
             Value::List(xs) => &xs[index as usize] as V,
             _ => run(ctx).null,
         }
     }
     /// The `k`th part of a pair (`for (a, b) in …`).
-    fn ferry_pair(ctx, pair: V, k: i64) -> V = std::ptr::null(); {
+    fn ferry_pair(ctx, pair: V, k: i64) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         match val(pair) {
             Value::Record(r) => r.slots.get(k as usize).map_or(run.null, |v| v as V),
@@ -365,17 +365,17 @@ abi! {
         run(ctx).closure(function, env)
     }
 
-    fn ferry_log(ctx, level: i64, value: V) -> V = std::ptr::null(); {
+    fn ferry_log(ctx, level: i64, value: V) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         run.write_log(level == 1, val(value));
         run.null
     }
-    fn ferry_output(ctx, value: V) -> V = std::ptr::null(); {
+    fn ferry_output(ctx, value: V) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         run.output = Some(val(value).clone());
         run.null
     }
-    fn ferry_skip(ctx, reason: V) -> V = std::ptr::null(); {
+    fn ferry_skip(ctx, reason: V) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         let reason = match val(reason) {
             Value::Null | Value::Absent => None,
@@ -385,7 +385,7 @@ abi! {
         run.raise(&mut *ctx, Pending::Skip(reason));
         run.null
     }
-    fn ferry_fail(ctx, reason: V, loc: i64) -> V = std::ptr::null(); {
+    fn ferry_fail(ctx, reason: V, loc: i64) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         let message = match val(reason) {
             Value::Str(s) => s.as_str().to_string(),
@@ -394,14 +394,14 @@ abi! {
         run.raise(&mut *ctx, Pending::Fail(message, loc as u32));
         run.null
     }
-    fn ferry_no_match(ctx, loc: i64) -> V = std::ptr::null(); {
+    fn ferry_no_match(ctx, loc: i64) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         run.raise(&mut *ctx, Pending::Error(RuntimeError::runtime("no `match` arm matches this value"), loc as u32));
         run.null
     }
     /// In `catch`: the pending error as the language's `Error`, or null when
     /// it cannot be caught (`fail`, `skip`, an internal error).
-    fn ferry_catch(ctx) -> V = std::ptr::null(); {
+    fn ferry_catch(ctx) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         match run.pending.take() {
             Some(Pending::Error(error, _)) => {
@@ -416,22 +416,22 @@ abi! {
         }
     }
     /// An HTTP-bound op's request, sent: the decoded response body.
-    fn ferry_http(ctx, op: i64, request: V, base: V, auth: V) -> V = std::ptr::null(); {
+    fn ferry_http(ctx, op: i64, request: V, base: V, auth: V) -> V = unsafe { run(ctx).null }; {
         let result = crate::ops::send(run(ctx), op as usize, val(request), val(base), val(auth));
         give(ctx, result)
     }
     /// The next page of a paged op.
-    fn ferry_http_next(ctx, op: i64, url: V, base: V, auth: V) -> V = std::ptr::null(); {
+    fn ferry_http_next(ctx, op: i64, url: V, base: V, auth: V) -> V = unsafe { run(ctx).null }; {
         let result = crate::ops::next_page(run(ctx), op as usize, val(url), val(base), val(auth));
         give(ctx, result)
     }
     /// An op's answer checked against its return type.
-    fn ferry_op_result(ctx, op: i64, value: V) -> V = std::ptr::null(); {
+    fn ferry_op_result(ctx, op: i64, value: V) -> V = unsafe { run(ctx).null }; {
         let result = crate::ops::check_result(run(ctx), op as usize, val(value));
         give(ctx, result)
     }
     /// A page's `items` added to what the pages before gave.
-    fn ferry_append_page(ctx, acc: V, items: V) -> V = std::ptr::null(); {
+    fn ferry_append_page(ctx, acc: V, items: V) -> V = unsafe { run(ctx).null }; {
         let result = match (val(acc), val(items)) {
             (Value::List(a), Value::List(b)) => Ok(crate::stdlib::list::concat(a, b)),
             (a, Value::Null | Value::Absent) => Ok(a.clone()),
@@ -440,7 +440,7 @@ abi! {
         give(ctx, result)
     }
     /// A call of a native op.
-    fn ferry_op(ctx, op: i64, n: i64, words: *const u64) -> V = std::ptr::null(); {
+    fn ferry_op(ctx, op: i64, n: i64, words: *const u64) -> V = unsafe { run(ctx).null }; {
         let args: Vec<Value> = (0..n as usize).map(|i| val(*words.add(i) as V).clone()).collect();
         let result = crate::ops::call(run(ctx), op as usize, args);
         give(ctx, result)

@@ -141,15 +141,6 @@ fn converting_json_gives_what_decoding_gives() {
     assert_eq!(serde(&to_json_string(&converted)), serde(FORMS));
 }
 
-#[test]
-fn descriptors_survive_their_bytes() {
-    let bytes = registrations().to_bytes().unwrap();
-    let loaded = TypeDesc::from_bytes(&bytes).unwrap();
-    assert_eq!(loaded.to_string(), "[Registration]");
-    let forms = decode(FORMS.as_bytes(), &loaded).unwrap();
-    assert_eq!(forms, decode(FORMS.as_bytes(), &registrations()).unwrap());
-}
-
 /// The first form with one field replaced by `value` (raw JSON), or removed.
 fn first_form_with(path: &[&str], value: Option<&str>) -> String {
     let mut doc: serde_json::Value = serde(FORMS);

@@ -2,7 +2,7 @@
 //! `cranelift_module::Module`, used by the JIT (`ferry run`) and the object
 //! writer (`ferry build`).
 //!
-//! Conventions the runtime shares (`runtime/src/abi.rs`, `docs/internals/abi.md`):
+//! Conventions the runtime shares (`runtime/src/abi.rs`, `docs/internals/native-code.md`):
 //! every function takes the run's context pointer first; the context starts with
 //! `failed: u32` (nonzero when an error is pending), `loc: u32` (the source
 //! location of the operation being run), a pointer to the constants and one to

@@ -1,6 +1,6 @@
 //! What a compiled program tells the runtime beside its code: constants, record
 //! shapes, type descriptors, source locations, the methods it calls, its adaptors
-//! and trigger. Serialized as JSON into the program (`docs/internals/abi.md`).
+//! and trigger. Serialized as JSON into the program (`docs/internals/native-code.md`).
 
 use serde::Serialize;
 

@@ -173,17 +173,30 @@ impl TypeTable {
 
     /// Whether a value of this type holds a `Secret` anywhere.
     pub fn contains_secret(&self, ty: &Ty, depth: u32) -> bool {
+        self.contains(ty, depth, &|t| matches!(t, Ty::Secret))
+    }
+
+    /// Whether a value of `ty` may hold a function (which is not a JSON value).
+    pub fn contains_fn(&self, ty: &Ty) -> bool {
+        self.contains(ty, 0, &|t| matches!(t, Ty::Fn(_)))
+    }
+
+    /// Whether `ty`, or a type inside it (element, field, member), is `wanted`.
+    fn contains(&self, ty: &Ty, depth: u32, wanted: &dyn Fn(&Ty) -> bool) -> bool {
         if depth > MAX_DEPTH {
             return false;
         }
-        match self.resolve(ty) {
-            Ty::Secret => true,
-            Ty::List(t) | Ty::Map(t) => self.contains_secret(t, depth + 1),
+        let ty = self.resolve(ty);
+        if wanted(ty) {
+            return true;
+        }
+        match ty {
+            Ty::List(t) | Ty::Map(t) => self.contains(t, depth + 1, wanted),
             Ty::Record(r) => r
                 .fields
                 .iter()
-                .any(|f| self.contains_secret(&f.ty, depth + 1)),
-            Ty::Union(members) => members.iter().any(|m| self.contains_secret(m, depth + 1)),
+                .any(|f| self.contains(&f.ty, depth + 1, wanted)),
+            Ty::Union(members) => members.iter().any(|m| self.contains(m, depth + 1, wanted)),
             _ => false,
         }
     }

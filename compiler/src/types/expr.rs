@@ -78,14 +78,33 @@ impl<'a> Checker<'a> {
             })
             .with_note(report::SECRET_NOTE);
             self.error(d);
-        } else if matches!(self.types.resolve(ty), Ty::Fn(_)) {
-            self.error(Diagnostic::error(
-                codes::TYPE_MISMATCH,
+        } else {
+            self.not_function(span, ty, &format!("reach {what}"));
+        }
+    }
+
+    /// A function is not a JSON value: it can be called or passed to a function,
+    /// but not kept in a list, record or map, compared, output, or given back by
+    /// a lambda.
+    pub fn not_function(&mut self, span: Span, ty: &Ty, what: &str) {
+        if !self.types.contains_fn(ty) {
+            return;
+        }
+        let label = if matches!(self.types.resolve(ty), Ty::Fn(_)) {
+            "this is a function".to_string()
+        } else {
+            format!("this holds a function: `{}`", self.types.display(ty))
+        };
+        self.error(
+            Diagnostic::error(
+                codes::FUNCTION_AS_DATA,
                 self.file(),
                 span,
-                format!("a function cannot reach {what}"),
-            ));
-        }
+                format!("a function cannot {what}"),
+            )
+            .with_label(label)
+            .with_note("every value a job keeps is JSON; call the function here, or pass it to a function that calls it"),
+        );
     }
 
     fn expr_kind(&mut self, e: &'a ast::Expr, expected: Option<&Ty>) -> Ty {
@@ -379,6 +398,7 @@ impl<'a> Checker<'a> {
         let mut joined: Option<Ty> = None;
         for item in items {
             let ty = self.expr(item, element.as_ref());
+            self.not_function(item.span, &ty, "be kept in a list");
             if let Some(el) = &element
                 && !self.expect_type(item.span, &ty, el, "a list element")
             {
@@ -629,6 +649,7 @@ impl<'a> Checker<'a> {
             }
             (None, None) => return None,
         };
+        self.not_function(span, &ty, "be kept in a record");
         if let Some(expected) = &expected {
             let what = format!("the field `{name}`");
             self.expect_type(span, &ty, expected, &what);
@@ -945,6 +966,15 @@ impl<'a> Checker<'a> {
         let text = |t: &Ty| self.types.is_assignable(t, &Ty::String) && !matches!(t, Ty::Never);
         match op {
             BinaryOp::Eq | BinaryOp::NotEq => {
+                if self.types.contains_fn(&left) || self.types.contains_fn(&right) {
+                    let side = if self.types.contains_fn(&left) {
+                        (lhs, &left)
+                    } else {
+                        (rhs, &right)
+                    };
+                    self.not_function(side.0.span, side.1, "be compared");
+                    return Ty::Bool;
+                }
                 let comparable = self.types.is_assignable(&left, &right)
                     || self.types.is_assignable(&right, &left)
                     || (numeric(&l) && numeric(&r))
@@ -1132,6 +1162,7 @@ impl<'a> Checker<'a> {
             .map(|f| f.ret.clone())
             .filter(|t| !matches!(t, Ty::Var(_)));
         let ret = self.expr(body, ret_expected.as_ref());
+        self.not_function(body.span, &ret, "be a lambda's result");
         if let Some(r) = &ret_expected {
             self.expect_type(body.span, &ret, r, "the lambda's result");
         }

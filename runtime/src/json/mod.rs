@@ -1,6 +1,6 @@
 //! JSON in and out of the value model.
 //!
-//! - `desc`, `desc_bytes`: [`TypeDesc`], what the compiler says about a type, and
+//! - `desc`: [`TypeDesc`], what the compiler says about a type, and
 //!   its serialized form (`docs/internals/type-descriptors.md`);
 //! - `decode`: JSON text to values, checked against a type on the way;
 //! - `convert`: `e as T` on a value in memory;
@@ -13,7 +13,6 @@
 mod convert;
 mod decode;
 mod desc;
-mod desc_bytes;
 mod error;
 pub mod formats;
 mod raw;

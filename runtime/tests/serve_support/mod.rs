@@ -14,6 +14,7 @@ use axum::extract::{Request, State};
 use serde_json::Value;
 
 mod postgres;
+#[allow(unused_imports)] // not every test binary that shares this module uses PostgreSQL
 pub use postgres::PgCluster;
 
 /// How long any wait may take before the test fails: generous, never a timing
