@@ -246,3 +246,19 @@ fn built_jobs_answer_help_and_reject_unknown_options() {
     assert_eq!(bad.exit, 2);
     assert!(bad.stderr.contains("--nope"), "{}", bad.stderr);
 }
+
+#[test]
+fn a_streamed_output_is_the_text_of_the_whole_value() {
+    // `streamed_output` writes its mapped lists element by element;
+    // `whole_output` is the same job with the value built first.
+    let stdout = |case: &str| {
+        let expected =
+            std::fs::read_to_string(root().join(format!("tests/run/{case}.expected"))).unwrap();
+        let start = expected.find("--- stdout\n").unwrap() + "--- stdout\n".len();
+        let end = expected.find("--- stderr").unwrap();
+        expected[start..end].to_string()
+    };
+    let streamed = stdout("streamed_output");
+    assert!(streamed.starts_with("{\"source\":\"clinic\""), "{streamed}");
+    assert_eq!(streamed, stdout("whole_output"));
+}

@@ -8,9 +8,9 @@
 //! internal error (exit code 3).
 
 use crate::error::RuntimeError;
-use crate::json;
+use crate::json::{self, JsonStream};
 use crate::methods::Method;
-use crate::run::{Closure, Ctx, Pending, Run};
+use crate::run::{Closure, Ctx, Output, Pending, Run};
 use crate::value::{Object, Record, Str, Value};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -372,7 +372,67 @@ abi! {
     }
     fn ferry_output(ctx, value: V) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
-        run.output = Some(val(value).clone());
+        run.output = Some(Output::Value(val(value).clone()));
+        run.null
+    }
+    /// A streamed `output` (docs/internals/native-code.md): begins a new one,
+    /// dropping any left unfinished by a failure.
+    fn ferry_stream_begin(ctx) -> V = unsafe { run(ctx).null }; {
+        let run = run(ctx);
+        run.stream = Some(JsonStream::new());
+        run.null
+    }
+    /// Opens a record (`list` 0) or a list of mapped elements (`list` 1), whose
+    /// elements' values are released once each is written.
+    fn ferry_stream_open(ctx, list: i64) -> V = unsafe { run(ctx).null }; {
+        let run = run(ctx);
+        let mark = (list != 0).then(|| run.mark());
+        if let Some(stream) = &mut run.stream {
+            stream.open(list != 0, mark);
+        }
+        run.null
+    }
+    fn ferry_stream_key(ctx, key: V) -> V = unsafe { run(ctx).null }; {
+        let run = run(ctx);
+        if let (Some(stream), Value::Str(key)) = (&mut run.stream, val(key)) {
+            stream.key(key);
+        }
+        run.null
+    }
+    fn ferry_stream_field(ctx, key: V, value: V) -> V = unsafe { run(ctx).null }; {
+        let run = run(ctx);
+        if let (Some(stream), Value::Str(key)) = (&mut run.stream, val(key)) {
+            stream.field(key, val(value));
+        }
+        run.null
+    }
+    /// One element of a streamed list: written, then every value made since the
+    /// list was opened is released. Generated code holds no pointer to them: the
+    /// element was computed by a function call whose result is used only here,
+    /// and a function can neither assign an outer variable nor keep a function.
+    fn ferry_stream_item(ctx, value: V) -> V = unsafe { run(ctx).null }; {
+        let run = run(ctx);
+        if let Some(stream) = &mut run.stream {
+            stream.value(val(value));
+            if let Some(mark) = stream.mark() {
+                run.release(mark);
+            }
+        }
+        run.null
+    }
+    fn ferry_stream_close(ctx) -> V = unsafe { run(ctx).null }; {
+        let run = run(ctx);
+        if let Some(stream) = &mut run.stream {
+            stream.close();
+        }
+        run.null
+    }
+    /// The streamed output is complete: it is now the job's output.
+    fn ferry_stream_end(ctx) -> V = unsafe { run(ctx).null }; {
+        let run = run(ctx);
+        if let Some(text) = run.stream.take().and_then(JsonStream::finish) {
+            run.output = Some(Output::Json(text));
+        }
         run.null
     }
     fn ferry_skip(ctx, reason: V) -> V = unsafe { run(ctx).null }; {

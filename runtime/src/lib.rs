@@ -3,6 +3,7 @@
 //! inside every executable that `ferry build` writes).
 
 pub mod abi;
+pub mod arena;
 pub mod error;
 pub mod http;
 pub mod job_main;

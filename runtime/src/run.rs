@@ -1,11 +1,13 @@
 //! One run of a job: its values, its pending error, its output and logs, and how
 //! it ends (LANGUAGE.md §9 exit codes).
 //!
-//! Values live in an arena for the whole run: generated code passes pointers to
-//! them and never frees anything, so it needs no reference counting.
+//! Values live in an arena ([`ValueArena`]) for the whole run: generated code
+//! passes pointers to them and never frees anything, so it needs no reference
+//! counting. (A streamed output releases each element's values once it is written.)
 
+use crate::arena::{Mark, ValueArena};
 use crate::error::RuntimeError;
-use crate::json;
+use crate::json::{self, JsonStream};
 use crate::program::Program;
 use crate::secrets::Redactor;
 use crate::value::{Shape, Value};
@@ -60,6 +62,14 @@ pub enum Sink<'a> {
     Path(Option<&'a std::path::Path>),
 }
 
+/// The job's output: the last `output` run.
+pub enum Output {
+    Value(Value),
+    /// Streamed by generated code as it was computed: compact JSON text, in
+    /// chunks.
+    Json(Vec<Vec<u8>>),
+}
+
 /// How a run ended.
 #[derive(Debug)]
 pub struct Outcome {
@@ -73,7 +83,7 @@ pub struct Outcome {
 
 pub struct Run {
     pub program: Program,
-    values: Arena<Value>,
+    values: ValueArena,
     closures: Arena<Closure>,
     words: Arena<u64>,
     pub constants: Vec<*const Value>,
@@ -83,7 +93,9 @@ pub struct Run {
     pub trigger: Value,
     /// Each adaptor's config section, in the order of `program.adaptors`.
     pub adaptor_configs: Vec<Value>,
-    pub output: Option<Value>,
+    pub output: Option<Output>,
+    /// A streamed `output` being written; it becomes `output` when it is complete.
+    pub stream: Option<JsonStream>,
     pub pending: Option<Pending>,
     pub redactor: Redactor,
     pub log_format: LogFormat,
@@ -107,24 +119,25 @@ pub struct Run {
 impl Run {
     /// Writes the output where it goes, secrets redacted. Without secrets to
     /// hide it streams, never holding the whole text.
-    fn deliver(&self, value: &Value, sink: Sink<'_>, pretty: bool) -> Outcome {
+    fn deliver(&self, output: &Output, sink: Sink<'_>, pretty: bool) -> Outcome {
         let ok = |output| Outcome {
             exit_code: 0,
             output,
             error: None,
         };
-        let text = |value: &Value| {
+        let text = |output: &Output| {
             let mut out = Vec::new();
-            if pretty {
-                json::write_json_pretty(value, &mut out);
-            } else {
-                json::write_json(value, &mut out);
+            match (output, pretty) {
+                (Output::Value(value), true) => json::write_json_pretty(value, &mut out),
+                (Output::Value(value), false) => json::write_json(value, &mut out),
+                (Output::Json(chunks), true) => json::reindent(&chunks.concat(), &mut out),
+                (Output::Json(chunks), false) => out.extend_from_slice(&chunks.concat()),
             }
             out
         };
         match sink {
             Sink::Capture => {
-                let bytes = text(value);
+                let bytes = text(output);
                 let redacted = self
                     .redactor
                     .redact(&String::from_utf8_lossy(&bytes))
@@ -152,15 +165,17 @@ impl Run {
                         std::io::stdout().lock(),
                     )),
                 };
-                let written = if self.redactor.is_empty() && !pretty {
-                    json::write_json_to(value, &mut *writer)
-                } else {
-                    let bytes = text(value);
-                    let redacted = self
-                        .redactor
-                        .redact(&String::from_utf8_lossy(&bytes))
-                        .into_owned();
-                    writer.write_all(redacted.as_bytes())
+                let written = match output {
+                    _ if pretty || !self.redactor.is_empty() => {
+                        let bytes = text(output);
+                        let redacted = self
+                            .redactor
+                            .redact(&String::from_utf8_lossy(&bytes))
+                            .into_owned();
+                        writer.write_all(redacted.as_bytes())
+                    }
+                    Output::Value(value) => json::write_json_to(value, &mut *writer),
+                    Output::Json(chunks) => chunks.iter().try_for_each(|c| writer.write_all(c)),
                 };
                 let written = written
                     .and_then(|_| writer.write_all(b"\n"))
@@ -185,7 +200,7 @@ impl Run {
         log: Box<dyn Write>,
     ) -> Box<Run> {
         let mut run = Box::new(Run {
-            values: Arena::new(),
+            values: ValueArena::new(),
             closures: Arena::new(),
             words: Arena::new(),
             constants: Vec::new(),
@@ -195,6 +210,7 @@ impl Run {
             trigger: Value::Null,
             adaptor_configs: Vec::new(),
             output: None,
+            stream: None,
             pending: None,
             redactor,
             log_format,
@@ -219,6 +235,19 @@ impl Run {
     /// Keeps a value for the rest of the run; generated code holds the pointer.
     pub fn alloc(&self, value: Value) -> *const Value {
         self.values.alloc(value)
+    }
+
+    /// Where the value arena is now.
+    pub fn mark(&self) -> Mark {
+        self.values.mark()
+    }
+
+    /// Drops every value allocated after `mark`.
+    ///
+    /// # Safety
+    /// Generated code must hold no pointer to such a value any more.
+    pub unsafe fn release(&self, mark: Mark) {
+        unsafe { self.values.release(mark) }
     }
 
     pub fn closure(&self, function: *const u8, env: &[u64]) -> *const Closure {
@@ -269,15 +298,15 @@ impl Run {
     pub fn finish(&mut self, sink: Sink<'_>, pretty: bool) -> Outcome {
         match self.pending.take() {
             None => {
-                let value = self.output.take().unwrap_or(Value::Null);
-                self.deliver(&value, sink, pretty)
+                let output = self.output.take().unwrap_or(Output::Value(Value::Null));
+                self.deliver(&output, sink, pretty)
             }
             Some(Pending::Skip(reason)) => {
                 let message = reason.map(|r| self.redactor.redact(&r).into_owned());
                 if let Some(m) = &message {
                     let _ = self.log.write_all(format!("skipped: {m}\n").as_bytes());
                 }
-                self.deliver(&Value::Null, sink, pretty)
+                self.deliver(&Output::Value(Value::Null), sink, pretty)
             }
             Some(Pending::Fail(message, loc)) => {
                 let message = format!(

@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 pub use self::cmp::{compare, total_cmp};
 pub use self::object::Object;
-pub use self::record::{Record, Shape};
+pub use self::record::{Extra, Record, Shape};
 pub use self::text::{INLINE_CAP, Source, Str};
 
 /// A Ferry value.
@@ -164,10 +164,7 @@ impl Value {
                     Some(Value::Absent) | None => None,
                     Some(v) => Some(Cow::Borrowed(v)),
                 },
-                None => {
-                    let extra = r.extra.as_ref()?;
-                    crate::json::find_member(extra, name).map(Cow::Owned)
-                }
+                None => r.extra.as_ref()?.member(name).map(Cow::Owned),
             },
             _ => None,
         }
@@ -299,7 +296,7 @@ mod tests {
         let r = Value::record(Record::new(
             shape,
             vec![Value::from("a1"), Value::Absent],
-            Some(Str::from("\"archived\":false,\"n\":{\"x\":1}")),
+            Some(Str::from("\"archived\":false,\"n\":{\"x\":1}").into()),
         ));
         assert_eq!(r.get_field("id").as_deref(), Some(&Value::from("a1")));
         assert_eq!(r.get_field("phone"), None);

@@ -13,6 +13,8 @@ use crate::syntax::ast::{self, BinaryOp, ExprKind, ItemKind, StmtKind, UnaryOp};
 use crate::types::{Def, Lit, Ty, TypeTable};
 use std::collections::HashMap;
 
+mod stream;
+
 /// Lowers a checked job (without errors) to IR.
 pub fn lower(analysis: &Analysis) -> Result<Program, String> {
     if analysis.has_errors() {
@@ -247,7 +249,12 @@ impl<'a> Lowerer<'a> {
         }
         for item in &self.ast_of(0).items {
             if let ItemKind::Stmt(stmt) = &item.kind {
-                self.stmt(stmt, &mut body);
+                match &stmt.kind {
+                    StmtKind::Output(value) if self.streams(value) => {
+                        self.streamed_output(value, &mut body)
+                    }
+                    _ => self.stmt(stmt, &mut body),
+                }
             }
         }
         let state = self.stack.pop().expect("main state");

@@ -106,7 +106,7 @@ fn to_record(value: &Value, shape: &'static Shape, fields: &[FieldDesc]) -> Resu
         return Err(missing);
     }
     let extra =
-        (!extra.is_empty()).then(|| Str::from(String::from_utf8(extra).unwrap_or_default()));
+        (!extra.is_empty()).then(|| Str::from(String::from_utf8(extra).unwrap_or_default()).into());
     Ok(Value::record(Record::new(shape, slots, extra)))
 }
 

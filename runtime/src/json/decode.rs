@@ -8,8 +8,8 @@
 //!   are copied inline;
 //! - a closed record skips the members its type does not name (`IgnoredAny`);
 //! - an open record keeps them as raw text: each member is located in the
-//!   buffer, runs of adjacent members are merged, and the record's `extra` is a
-//!   slice of the buffer when its members were adjacent, one copy otherwise;
+//!   buffer, runs of adjacent members are merged, and the record's `extra` holds
+//!   the runs as slices of the buffer (no copy);
 //! - a failure is recorded in the context (type, excerpt), and each enclosing
 //!   object or list adds its step to the path as the error travels out.
 
@@ -26,7 +26,7 @@ use super::error::{DecodeError, Failure, Seg};
 use super::scalar::{
     Accepted, Scalar, Target, accept, field_type, list_target, missing_field, object_target,
 };
-use crate::value::{Object, Record, Shape, Source, Str, Value};
+use crate::value::{Extra, Object, Record, Shape, Source, Str, Value};
 
 /// Decodes JSON `input` as a value of type `desc`. Fails with the JSON path of
 /// what does not fit, or with the line and column where `input` stops being JSON.
@@ -202,30 +202,16 @@ impl<'s> Ctx<'s> {
     }
 
     /// The extra text of the record whose parts start at `base`, and drops them.
-    fn finish_extra(&self, base: usize) -> Option<Str> {
+    fn finish_extra(&self, base: usize) -> Option<Extra> {
         let mut parts = self.parts.borrow_mut();
+        let run = |part: &Part| match part {
+            Part::Range(start, end) => Str::slice_of(self.src, *start, *end),
+            Part::Text(text) => Str::from(text.as_str()),
+        };
         let extra = match parts.get(base..).unwrap_or_default() {
             [] => None,
-            [Part::Range(start, end)] => Some(Str::slice_of(self.src, *start, *end)),
-            many => {
-                fn piece<'p>(src: &'p str, p: &'p Part) -> &'p str {
-                    match p {
-                        Part::Range(start, end) => src.get(*start..*end).unwrap_or_default(),
-                        Part::Text(t) => t,
-                    }
-                }
-                let src = self.src.as_str();
-                let len = many.iter().map(|p| piece(src, p).len() + 1).sum::<usize>() - 1;
-                let mut text = String::with_capacity(len);
-                for (i, p) in many.iter().enumerate() {
-                    if i > 0 {
-                        text.push(',');
-                    }
-                    text.push_str(piece(src, p));
-                }
-                let text: Source = Rc::new(text);
-                Some(Str::slice_of(&text, 0, text.len()))
-            }
+            [one] => Some(Extra::One(run(one))),
+            many => Some(Extra::Runs(many.iter().map(run).collect())),
         };
         parts.truncate(base);
         extra
@@ -455,6 +441,10 @@ impl<'de> Visitor<'de> for Seed<'_, '_, '_> {
 mod tests {
     use super::*;
 
+    fn extra_text(r: &Record) -> Option<String> {
+        r.extra.as_ref().map(|e| e.text().into_owned())
+    }
+
     fn json(text: &str) -> Value {
         decode(text.as_bytes(), &TypeDesc::Json).unwrap()
     }
@@ -683,7 +673,7 @@ mod tests {
         let v = decode(text, &open).unwrap();
         let r = v.as_record().unwrap();
         assert_eq!(
-            r.extra.as_deref(),
+            extra_text(r).as_deref(),
             Some("\"a\":1, \"b\" : [2],\"c\":{\"d\":\"e\"},\"eA\":null")
         );
         assert_eq!(
@@ -701,7 +691,9 @@ mod tests {
                 .extra
                 .as_ref()
                 .unwrap()
-                .is_borrowed_slice()
+                .runs()
+                .iter()
+                .all(Str::is_borrowed_slice)
         );
         let v = decode(b"{\"id\":\"x\"}", &open).unwrap();
         assert!(v.as_record().unwrap().extra.is_none());
@@ -725,9 +717,13 @@ mod tests {
         )
         .unwrap();
         let r = v.as_record().unwrap();
-        assert_eq!(r.extra.as_deref(), Some("\"a\":1,\"b\":2,\"c\":3"));
+        assert_eq!(extra_text(r).as_deref(), Some("\"a\":1,\"b\":2,\"c\":3"));
+        // Three runs around the named fields, kept apart: not copied into one text.
+        assert_eq!(r.extra.as_ref().unwrap().runs().len(), 3);
         let i = r.slots[0].as_record().unwrap();
-        assert_eq!(i.extra.as_deref(), Some("\"p\":1,\"q\":3"));
+        assert_eq!(extra_text(i).as_deref(), Some("\"p\":1,\"q\":3"));
+        assert_eq!(i.member_count(), 3);
+        assert_eq!(r.slots[0].get_field("q").as_deref(), Some(&Value::Int(3)));
         assert_eq!(
             crate::json::to_json_string(&v),
             "{\"i\":{\"v\":2,\"p\":1,\"q\":3},\"z\":true,\"a\":1,\"b\":2,\"c\":3}"

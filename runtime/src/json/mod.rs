@@ -8,6 +8,7 @@
 //!   and `Url` formats;
 //! - `error`: [`DecodeError`] and JSON paths;
 //! - `write`: values to JSON text; `raw`: the raw member text of open records;
+//! - `stream`: a job's output written piece by piece ([`JsonStream`]);
 //! - `serde_bridge`: to and from `serde_json::Value`.
 
 mod convert;
@@ -18,6 +19,7 @@ pub mod formats;
 mod raw;
 mod scalar;
 mod serde_bridge;
+mod stream;
 mod write;
 
 pub use convert::convert;
@@ -27,6 +29,7 @@ pub(crate) use error::excerpt_str;
 pub use error::{DecodeError, DecodeErrorKind};
 pub use raw::{find_member, parse_members, write_minified};
 pub use serde_bridge::to_serde;
+pub use stream::{JsonStream, reindent};
 pub use write::{
     float_text, to_json_string, to_json_string_pretty, to_text, write_float, write_json,
     write_json_pretty, write_json_to, write_str,

@@ -89,7 +89,7 @@ mod tests {
         let r = Value::record(Record::new(
             shape,
             vec![Value::Int(1), Value::Absent],
-            Some(Str::from("\"x\":[1]")),
+            Some(Str::from("\"x\":[1]").into()),
         ));
         assert_eq!(to_serde(&r), json!({"id": 1, "x": [1]}));
         assert_eq!(Value::Float(f64::NAN).to_serde(), json!(null));

@@ -127,13 +127,22 @@ fn write_record(r: &Record, out: &mut Vec<u8>) {
         out.extend_from_slice(r.shape.key_json(slot).as_bytes());
         write_json(v, out);
     }
-    if let Some(extra) = r.extra.as_ref().filter(|e| !e.trim().is_empty()) {
+    write_extra(r, first, out);
+    out.push(b'}');
+}
+
+/// A record's extra members, after its fields (`first`: none was written).
+fn write_extra(r: &Record, mut first: bool, out: &mut Vec<u8>) {
+    let Some(extra) = &r.extra else {
+        return;
+    };
+    for run in extra.runs().iter().filter(|run| !run.trim().is_empty()) {
         if !first {
             out.push(b',');
         }
-        super::raw::write_minified(extra, out);
+        first = false;
+        super::raw::write_minified(run, out);
     }
-    out.push(b'}');
 }
 
 /// `value` as compact JSON into `out`, a piece at a time: a large output is
@@ -181,12 +190,7 @@ fn stream(value: &Value, out: &mut dyn std::io::Write, buf: &mut Vec<u8>) -> std
                 stream(v, out, buf)?;
                 drain(out, buf)?;
             }
-            if let Some(extra) = r.extra.as_ref().filter(|e| !e.trim().is_empty()) {
-                if !first {
-                    buf.push(b',');
-                }
-                super::raw::write_minified(extra, buf);
-            }
+            write_extra(r, first, buf);
             buf.push(b'}');
         }
         Value::Object(o) => {
@@ -352,15 +356,19 @@ mod tests {
         let r = Record::new(
             shape,
             vec![Value::from("x"), Value::Absent, Value::from("n")],
-            Some(Str::from("\"app\" : \"a b\",\n  \"n\": [1, 2]")),
+            Some(Str::from("\"app\" : \"a b\",\n  \"n\": [1, 2]").into()),
         );
         assert_eq!(
             json(&Value::record(r)),
             r#"{"id":"x","@name":"n","app":"a b","n":[1,2]}"#
         );
-        let only_extra = Record::new(shape, vec![Value::Absent; 3], Some(Str::from("\"k\":1")));
+        let only_extra = Record::new(
+            shape,
+            vec![Value::Absent; 3],
+            Some(Str::from("\"k\":1").into()),
+        );
         assert_eq!(json(&Value::record(only_extra)), r#"{"k":1}"#);
-        let empty = Record::new(shape, vec![Value::Absent; 3], Some(Str::from(" ")));
+        let empty = Record::new(shape, vec![Value::Absent; 3], Some(Str::from(" ").into()));
         assert_eq!(json(&Value::record(empty)), "{}");
     }
 
@@ -373,7 +381,7 @@ mod tests {
                 Value::from("x"),
                 Value::list(vec![Value::Int(1), Value::Float(2.5)]),
             ],
-            Some(Str::from("\"o\":{},\"l\":[]")),
+            Some(Str::from("\"o\":{},\"l\":[]").into()),
         );
         let text = to_json_string_pretty(&Value::record(r));
         assert_eq!(

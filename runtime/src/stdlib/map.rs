@@ -115,7 +115,7 @@ mod tests {
         Value::record(Record::new(
             shape,
             vec![Value::Int(1), Value::Absent, Value::Int(3)],
-            Some(Str::from("\"z\":26")),
+            Some(Str::from("\"z\":26").into()),
         ))
     }
 

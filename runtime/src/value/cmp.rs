@@ -296,7 +296,7 @@ mod tests {
         let r = Value::record(Record::new(
             shape,
             vec![Value::from("x"), Value::Absent],
-            Some(Str::from("\"n\":1")),
+            Some(Str::from("\"n\":1").into()),
         ));
         let o = obj(&[("n", Value::Float(1.0)), ("id", Value::from("x"))]);
         assert_eq!(r, o);

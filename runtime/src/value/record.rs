@@ -1,8 +1,10 @@
 //! [`Shape`] and [`Record`]: records whose fields the compiler knows, stored by
 //! slot instead of by name.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use super::{Str, Value};
@@ -132,15 +134,69 @@ pub struct Record {
     pub shape: &'static Shape,
     /// `slots[i]` is the value of `shape.fields[i]`, or [`Value::Absent`].
     pub slots: Box<[Value]>,
-    /// An open record's other members as raw JSON text (`"app_id":"x","archived":false`),
-    /// written back verbatim when the record is output; `None` when there are none.
-    /// None of them is named like a field of `shape` (see [`Record::extra_outside`]).
-    pub extra: Option<Str>,
+    /// An open record's other members as raw JSON text, written back verbatim
+    /// when the record is output; `None` when there are none. None of them is
+    /// named like a field of `shape` (see [`Record::extra_outside`]).
+    pub extra: Option<Extra>,
+}
+
+/// An open record's members that its type does not name, as raw JSON text in
+/// runs of whole members (`"app_id":"x","archived":false`). Each run is usually a
+/// slice of the decoded input, so keeping the members copies nothing even when
+/// the named fields come between them.
+#[derive(Clone, Debug)]
+pub enum Extra {
+    One(Str),
+    Runs(Rc<[Str]>),
+}
+
+impl Extra {
+    /// The runs, in order; members are separated by commas within and between them.
+    pub fn runs(&self) -> &[Str] {
+        match self {
+            Extra::One(run) => std::slice::from_ref(run),
+            Extra::Runs(runs) => runs,
+        }
+    }
+
+    /// The members as one text.
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Extra::One(run) => Cow::Borrowed(run.as_str()),
+            Extra::Runs(runs) => Cow::Owned(
+                runs.iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        }
+    }
+
+    /// The members, parsed (none from a run that is not a list of JSON members).
+    pub fn members(&self) -> Vec<(Str, Value)> {
+        self.runs()
+            .iter()
+            .flat_map(|run| crate::json::parse_members(run).unwrap_or_default())
+            .collect()
+    }
+
+    /// The value of the member `name`.
+    pub fn member(&self, name: &str) -> Option<Value> {
+        self.runs()
+            .iter()
+            .find_map(|run| crate::json::find_member(run, name))
+    }
+}
+
+impl From<Str> for Extra {
+    fn from(run: Str) -> Extra {
+        Extra::One(run)
+    }
 }
 
 impl Record {
     /// A record of `shape`. `slots` must have one value per field of the shape.
-    pub fn new(shape: &'static Shape, slots: Vec<Value>, extra: Option<Str>) -> Record {
+    pub fn new(shape: &'static Shape, slots: Vec<Value>, extra: Option<Extra>) -> Record {
         debug_assert_eq!(
             slots.len(),
             shape.fields.len(),
@@ -166,10 +222,7 @@ impl Record {
     /// The members kept in [`Record::extra`], parsed (empty if there are none, or
     /// if the text is not a list of JSON members).
     pub fn extra_members(&self) -> Vec<(Str, Value)> {
-        match &self.extra {
-            Some(extra) => crate::json::parse_members(extra).unwrap_or_default(),
-            None => Vec::new(),
-        }
+        self.extra.as_ref().map_or_else(Vec::new, Extra::members)
     }
 
     /// Every present member, in output order: the present slots, then the extra
@@ -195,7 +248,7 @@ impl Record {
     /// (`{ ..r, status: "done" }`): those whose names `target` does not declare, so
     /// that no member is written twice. The same text, uncopied, when none is
     /// dropped.
-    pub fn extra_outside(&self, target: &Shape) -> Option<Str> {
+    pub fn extra_outside(&self, target: &Shape) -> Option<Extra> {
         let extra = self.extra.as_ref()?;
         let members = self.extra_members();
         if members.iter().all(|(k, _)| target.slot(k).is_none()) {
@@ -210,7 +263,7 @@ impl Record {
             text.push(b':');
             crate::json::write_json(v, &mut text);
         }
-        (!text.is_empty()).then(|| Str::from(String::from_utf8(text).unwrap_or_default()))
+        (!text.is_empty()).then(|| Str::from(String::from_utf8(text).unwrap_or_default()).into())
     }
 
     /// The number of present members (declared and extra).
@@ -295,7 +348,7 @@ mod tests {
         let r = Record::new(
             shape,
             vec![Value::from("x1"), Value::Absent],
-            Some(Str::from("\"app\":\"a\",\"n\":[1,2]")),
+            Some(Str::from("\"app\":\"a\",\"n\":[1,2]").into()),
         );
         assert_eq!(r.get("id"), Some(&Value::from("x1")));
         assert_eq!(r.get("phone"), None);
@@ -313,18 +366,17 @@ mod tests {
         let r = Record::new(
             shape,
             vec![Value::Null],
-            Some(Str::from("\"status\":\"x\",\"n\": [1]")),
+            Some(Str::from("\"status\":\"x\",\"n\": [1]").into()),
         );
-        let same = r
-            .extra_outside(Shape::intern(&["id", "other"], true))
-            .unwrap();
-        assert_eq!(same.as_str(), "\"status\":\"x\",\"n\": [1]");
+        let text = |extra: Option<Extra>| extra.map(|e| e.text().into_owned());
+        let same = r.extra_outside(Shape::intern(&["id", "other"], true));
+        assert_eq!(text(same).as_deref(), Some("\"status\":\"x\",\"n\": [1]"));
         let target = Shape::intern(&["id", "status"], true);
-        assert_eq!(r.extra_outside(target).as_deref(), Some("\"n\":[1]"));
+        assert_eq!(text(r.extra_outside(target)).as_deref(), Some("\"n\":[1]"));
         let both = Shape::intern(&["status", "n"], true);
-        assert_eq!(r.extra_outside(both), None);
+        assert_eq!(text(r.extra_outside(both)), None);
         assert_eq!(
-            Record::new(shape, vec![Value::Null], None).extra_outside(target),
+            text(Record::new(shape, vec![Value::Null], None).extra_outside(target)),
             None
         );
     }
@@ -332,7 +384,7 @@ mod tests {
     #[test]
     fn bad_extra_text_has_no_members() {
         let shape = Shape::intern(&["id"], true);
-        let r = Record::new(shape, vec![Value::Null], Some(Str::from("not json")));
+        let r = Record::new(shape, vec![Value::Null], Some(Str::from("not json").into()));
         assert!(r.extra_members().is_empty());
         assert_eq!(r.member_count(), 1);
     }
