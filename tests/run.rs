@@ -262,3 +262,19 @@ fn a_streamed_output_is_the_text_of_the_whole_value() {
     assert!(streamed.starts_with("{\"source\":\"clinic\""), "{streamed}");
     assert_eq!(streamed, stdout("whole_output"));
 }
+
+#[test]
+fn the_readme_first_command_runs_its_example() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("cargo install --path . && ferry run "))
+        .expect("the README's install-and-run command");
+    let args: Vec<&str> = line["cargo install --path . && ferry ".len()..]
+        .split_whitespace()
+        .collect();
+    let run = capture(Command::new(env!("CARGO_BIN_EXE_ferry")).args(&args));
+    assert_eq!(run.exit, 0, "{}", run.stderr);
+    let output: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(output["month"], "2024-03", "{}", run.stdout);
+}
