@@ -214,13 +214,20 @@ async fn sigterm_refuses_new_events_finishes_the_running_one_and_exits() {
     .await;
 
     fx.terminate();
-    wait_for("webhooks to answer 503", || async {
-        let resp = client().post(fx.url("/reg")).body("{}").send().await.ok()?;
+    // Polled on /healthz: a webhook posted before the signal lands would be
+    // accepted, and be one more event to run.
+    wait_for("the shutdown to begin", || async {
+        let resp = client().get(fx.url("/healthz")).send().await.ok()?;
         (resp.status() == 503).then_some(())
     })
     .await;
-    let health = client().get(fx.url("/healthz")).send().await.unwrap();
-    assert_eq!(health.status(), 503);
+    let refused = client()
+        .post(fx.url("/reg"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 503);
     assert!(
         fx.child.try_wait().unwrap().is_none(),
         "still finishing the run"

@@ -87,6 +87,7 @@ fn forms_decode_and_write_back_unchanged() {
             .extra
             .as_ref()
             .unwrap()
+            .text()
             .starts_with("\"app_id\":\"5b1e0c2f8a7d4e3b9c6a1f0e2d3c4b5a\"")
     );
     let form = first.slots[2].as_record().unwrap();
