@@ -21,53 +21,13 @@ use std::borrow::Cow;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use ferry_runtime::json::{FieldDesc, TypeDesc, decode, decode_vec, write_json};
+use ferry_runtime::json::{decode, decode_vec, write_json};
 use ferry_runtime::value::Value;
 use serde::Deserialize;
 
-/// `[Registration]`, built by hand as the compiler would describe it.
-fn registrations() -> TypeDesc {
-    let visit = TypeDesc::record(
-        vec![
-            ("weight_kg", FieldDesc::required(TypeDesc::Float)),
-            ("height_cm", FieldDesc::required(TypeDesc::Int)),
-            (
-                "hiv_status",
-                FieldDesc::required(TypeDesc::enumeration(&["negative", "positive", "unknown"])),
-            ),
-        ],
-        false,
-    );
-    let form = TypeDesc::record(
-        vec![
-            ("@name", FieldDesc::required(TypeDesc::String)),
-            ("patient_name", FieldDesc::required(TypeDesc::String)),
-            (
-                "sex",
-                FieldDesc::required(TypeDesc::enumeration(&["female", "male"])),
-            ),
-            (
-                "village",
-                FieldDesc::required(TypeDesc::optional(TypeDesc::String)),
-            ),
-            (
-                "phone",
-                FieldDesc::required(TypeDesc::optional(TypeDesc::String)),
-            ),
-            ("visit", FieldDesc::required(visit)),
-        ],
-        true,
-    );
-    let registration = TypeDesc::record(
-        vec![
-            ("id", FieldDesc::required(TypeDesc::String)),
-            ("received_on", FieldDesc::required(TypeDesc::DateTime)),
-            ("form", FieldDesc::required(form)),
-        ],
-        true,
-    );
-    TypeDesc::list(TypeDesc::named("Registration", registration))
-}
+#[path = "../tests/value_fixtures/registration.rs"]
+mod registration;
+use registration::registrations;
 
 // The same type for serde: strings borrowed from the input where they have no
 // escapes, unknown fields skipped (serde's default).

@@ -189,7 +189,7 @@ pub fn load_config(
         policies: Vec::new(),
     };
     for adaptor in &program.adaptors {
-        let desc = &program.descs[adaptor.config];
+        let desc = &program.descs[adaptor.config as usize];
         let mut section = options
             .config
             .as_ref()

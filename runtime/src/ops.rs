@@ -97,7 +97,7 @@ pub fn next_page(
 /// What an op answers, checked against its return type.
 pub fn check_result(run: &Run, op: usize, value: &Value) -> Result<Value> {
     let meta = &run.program.ops[op];
-    crate::json::convert(value, &run.program.descs[meta.result]).map_err(|e| {
+    crate::json::convert(value, &run.program.descs[meta.result as usize]).map_err(|e| {
         let mut error = RuntimeError::decode(e);
         error.message = format!(
             "{}: the response does not fit the op's type: {}",
@@ -113,9 +113,13 @@ fn transmit(run: &mut Run, meta: &OpMeta, req: Request, auth: &Auth) -> Result<V
     let adaptor = run
         .program
         .adaptors
-        .get(meta.adaptor)
+        .get(meta.adaptor as usize)
         .map_or("http".to_string(), |a| a.name.clone());
-    let policy = run.policies.get(meta.adaptor).cloned().unwrap_or_default();
+    let policy = run
+        .policies
+        .get(meta.adaptor as usize)
+        .cloned()
+        .unwrap_or_default();
     let client = client(run);
     let response = client
         .send(&adaptor, req, auth, &policy)
@@ -125,7 +129,12 @@ fn transmit(run: &mut Run, meta: &OpMeta, req: Request, auth: &Auth) -> Result<V
     }
     crate::json::decode_vec(response.body.clone(), &crate::json::TypeDesc::Json).or_else(|e| {
         // A text answer (XML, CSV) is the op's answer when it returns a String.
-        match run.program.descs.get(meta.result).map(|d| d.resolve()) {
+        match run
+            .program
+            .descs
+            .get(meta.result as usize)
+            .map(|d| d.resolve())
+        {
             Some(crate::json::TypeDesc::String) => {
                 Ok(Value::Str(Str::from(response.text().into_owned())))
             }
@@ -277,7 +286,11 @@ fn native(run: &mut Run, meta: &OpMeta, args: &[Value]) -> Result<Value> {
         _ => Auth::None,
     };
     auth.register_secrets(&run.redactor);
-    let policy = run.policies.get(meta.adaptor).cloned().unwrap_or_default();
+    let policy = run
+        .policies
+        .get(meta.adaptor as usize)
+        .cloned()
+        .unwrap_or_default();
     let client = client(run);
     let response = client
         .send("http", request, &auth, &policy)

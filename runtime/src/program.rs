@@ -1,11 +1,14 @@
-//! What the compiler tells the runtime about a program beside its code (the
-//! compiler's `ir::Meta`, as JSON): constants, record shapes, type descriptors,
-//! source locations, methods, adaptors, ops and trigger.
+//! What the compiler tells the runtime about a program beside its code (a
+//! `ferry_meta::Meta`, as JSON): constants, record shapes, type descriptors,
+//! source locations, methods, adaptors, ops and trigger, loaded into the
+//! runtime's own forms.
 
 use crate::json::{FieldDesc, TypeDesc};
 use crate::methods::Method;
 use crate::value::{Shape, Str, Value};
-use serde::Deserialize;
+use ferry_meta::{Constant, Desc, Meta};
+
+pub use ferry_meta::{AdaptorMeta, OpMeta, TriggerMeta};
 
 /// A loaded program.
 pub struct Program {
@@ -22,150 +25,35 @@ pub struct Program {
     pub trigger: Option<TriggerMeta>,
 }
 
-#[derive(Deserialize)]
-struct MetaJson {
-    job: String,
-    constants: Vec<ConstJson>,
-    shapes: Vec<ShapeJson>,
-    descs: Vec<DescJson>,
-    locations: Vec<String>,
-    methods: Vec<String>,
-    globals: usize,
-    input: usize,
-    adaptors: Vec<AdaptorMeta>,
-    ops: Vec<OpMeta>,
-    trigger: Option<TriggerMeta>,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-enum ConstJson {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-}
-
-#[derive(Deserialize)]
-struct ShapeJson {
-    fields: Vec<String>,
-    open: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "t", rename_all = "snake_case")]
-enum DescJson {
-    Json,
-    Null,
-    Bool,
-    Int,
-    Float,
-    String,
-    Date,
-    DateTime,
-    Url,
-    Secret,
-    Literal {
-        value: ConstJson,
-    },
-    Optional {
-        of: Box<DescJson>,
-    },
-    List {
-        of: Box<DescJson>,
-    },
-    Map {
-        of: Box<DescJson>,
-    },
-    Record {
-        shape: usize,
-        fields: Vec<FieldJson>,
-    },
-    Union {
-        of: Vec<DescJson>,
-    },
-    Named {
-        name: String,
-        body: Box<DescJson>,
-    },
-}
-
-#[derive(Deserialize)]
-struct FieldJson {
-    desc: DescJson,
-    optional: bool,
-}
-
-/// An adaptor as the job uses it.
-#[derive(Deserialize, Clone, Debug)]
-pub struct AdaptorMeta {
-    /// Its config section (the name the job uses it under).
-    pub name: String,
-    pub adaptor: String,
-    pub config: usize,
-    pub secrets: Vec<String>,
-    pub base: Option<u32>,
-    pub auth: Option<u32>,
-}
-
-#[derive(Deserialize, Clone, Debug)]
-pub struct OpMeta {
-    pub name: String,
-    pub params: Vec<String>,
-    pub adaptor: usize,
-    pub native: bool,
-    pub method: String,
-    pub idempotent: bool,
-    pub result: usize,
-}
-
-#[derive(Deserialize, Clone, Debug, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum TriggerMeta {
-    Webhook {
-        path: String,
-        auth: Option<String>,
-        header: Option<String>,
-    },
-    Cron {
-        schedule: String,
-        tz: Option<String>,
-    },
-    Every {
-        millis: u64,
-    },
-}
-
-fn constant(c: &ConstJson) -> Value {
+fn constant(c: &Constant) -> Value {
     match c {
-        ConstJson::Null => Value::Null,
-        ConstJson::Bool(b) => Value::Bool(*b),
-        ConstJson::Int(n) => Value::Int(*n),
-        ConstJson::Float(x) => Value::Float(*x),
-        ConstJson::Str(s) => Value::Str(Str::from(s.as_str()).into_static()),
+        Constant::Null => Value::Null,
+        Constant::Bool(b) => Value::Bool(*b),
+        Constant::Int(n) => Value::Int(*n),
+        Constant::Float(x) => Value::Float(*x),
+        Constant::Str(s) => Value::Str(Str::from(s.as_str()).into_static()),
     }
 }
 
-fn desc(d: &DescJson, shapes: &[&'static Shape]) -> Result<TypeDesc, String> {
+fn desc(d: &Desc, shapes: &[&'static Shape]) -> Result<TypeDesc, String> {
     Ok(match d {
-        DescJson::Json => TypeDesc::Json,
-        DescJson::Null => TypeDesc::Null,
-        DescJson::Bool => TypeDesc::Bool,
-        DescJson::Int => TypeDesc::Int,
-        DescJson::Float => TypeDesc::Float,
-        DescJson::String => TypeDesc::String,
-        DescJson::Date => TypeDesc::Date,
-        DescJson::DateTime => TypeDesc::DateTime,
-        DescJson::Url => TypeDesc::Url,
-        DescJson::Secret => TypeDesc::Secret,
-        DescJson::Literal { value } => TypeDesc::Literal(constant(value)),
-        DescJson::Optional { of } => TypeDesc::Optional(Box::new(desc(of, shapes)?)),
-        DescJson::List { of } => TypeDesc::List(Box::new(desc(of, shapes)?)),
-        DescJson::Map { of } => TypeDesc::Map(Box::new(desc(of, shapes)?)),
-        DescJson::Record { shape, fields } => {
+        Desc::Json => TypeDesc::Json,
+        Desc::Null => TypeDesc::Null,
+        Desc::Bool => TypeDesc::Bool,
+        Desc::Int => TypeDesc::Int,
+        Desc::Float => TypeDesc::Float,
+        Desc::String => TypeDesc::String,
+        Desc::Date => TypeDesc::Date,
+        Desc::DateTime => TypeDesc::DateTime,
+        Desc::Url => TypeDesc::Url,
+        Desc::Secret => TypeDesc::Secret,
+        Desc::Literal { value } => TypeDesc::Literal(constant(value)),
+        Desc::Optional { of } => TypeDesc::Optional(Box::new(desc(of, shapes)?)),
+        Desc::List { of } => TypeDesc::List(Box::new(desc(of, shapes)?)),
+        Desc::Map { of } => TypeDesc::Map(Box::new(desc(of, shapes)?)),
+        Desc::Record { shape, fields } => {
             let shape = *shapes
-                .get(*shape)
+                .get(*shape as usize)
                 .ok_or("a descriptor names a shape that does not exist")?;
             let fields = fields
                 .iter()
@@ -181,13 +69,13 @@ fn desc(d: &DescJson, shapes: &[&'static Shape]) -> Result<TypeDesc, String> {
                 fields: fields.into_boxed_slice(),
             }
         }
-        DescJson::Union { of } => TypeDesc::Union(
+        Desc::Union { of } => TypeDesc::Union(
             of.iter()
                 .map(|m| desc(m, shapes))
                 .collect::<Result<Vec<_>, String>>()?
                 .into_boxed_slice(),
         ),
-        DescJson::Named { name, body } => TypeDesc::Named {
+        Desc::Named { name, body } => TypeDesc::Named {
             name: Str::from(name.as_str()),
             body: Box::new(desc(body, shapes)?),
         },
@@ -197,7 +85,7 @@ fn desc(d: &DescJson, shapes: &[&'static Shape]) -> Result<TypeDesc, String> {
 impl Program {
     /// Reads the compiler's description of a program.
     pub fn load(meta: &[u8]) -> Result<Program, String> {
-        let json: MetaJson = serde_json::from_slice(meta)
+        let json: Meta = serde_json::from_slice(meta)
             .map_err(|e| format!("the program's metadata is damaged: {e}"))?;
         let shapes: Vec<&'static Shape> = json
             .shapes
@@ -224,8 +112,8 @@ impl Program {
             descs,
             locations: json.locations,
             methods,
-            globals: json.globals,
-            input: json.input,
+            globals: json.globals as usize,
+            input: json.input as usize,
             adaptors: json.adaptors,
             ops: json.ops,
             trigger: json.trigger,

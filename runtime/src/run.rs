@@ -131,7 +131,9 @@ impl Run {
                 (Output::Value(value), true) => json::write_json_pretty(value, &mut out),
                 (Output::Value(value), false) => json::write_json(value, &mut out),
                 (Output::Json(chunks), true) => json::reindent(&chunks.concat(), &mut out),
-                (Output::Json(chunks), false) => out.extend_from_slice(&chunks.concat()),
+                (Output::Json(chunks), false) => {
+                    chunks.iter().for_each(|c| out.extend_from_slice(c))
+                }
             }
             out
         };

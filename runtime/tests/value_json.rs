@@ -10,54 +10,9 @@ use ferry_runtime::value::Value;
 
 const FORMS: &str = include_str!("value_fixtures/commcare40.json");
 
-fn registration() -> TypeDesc {
-    let visit = TypeDesc::record(
-        vec![
-            ("weight_kg", FieldDesc::required(TypeDesc::Float)),
-            ("height_cm", FieldDesc::required(TypeDesc::Int)),
-            (
-                "hiv_status",
-                FieldDesc::required(TypeDesc::enumeration(&["negative", "positive", "unknown"])),
-            ),
-        ],
-        false,
-    );
-    let form = TypeDesc::record(
-        vec![
-            ("@name", FieldDesc::required(TypeDesc::String)),
-            ("patient_name", FieldDesc::required(TypeDesc::String)),
-            (
-                "sex",
-                FieldDesc::required(TypeDesc::enumeration(&["female", "male"])),
-            ),
-            (
-                "village",
-                FieldDesc::required(TypeDesc::optional(TypeDesc::String)),
-            ),
-            (
-                "phone",
-                FieldDesc::required(TypeDesc::optional(TypeDesc::String)),
-            ),
-            ("visit", FieldDesc::required(visit)),
-        ],
-        true,
-    );
-    TypeDesc::named(
-        "Registration",
-        TypeDesc::record(
-            vec![
-                ("id", FieldDesc::required(TypeDesc::String)),
-                ("received_on", FieldDesc::required(TypeDesc::DateTime)),
-                ("form", FieldDesc::required(form)),
-            ],
-            true,
-        ),
-    )
-}
-
-fn registrations() -> TypeDesc {
-    TypeDesc::list(registration())
-}
+#[path = "value_fixtures/registration.rs"]
+mod registration;
+use registration::{registration, registrations};
 
 fn serde(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap()

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use ferry_runtime::error::Result;
-use ferry_runtime::json::{FieldDesc, TypeDesc, decode, parse, to_json_string};
+use ferry_runtime::json::{decode, parse, to_json_string};
 use ferry_runtime::stdlib::{date, list, map, number};
 use ferry_runtime::value::{Record, Shape, Str, Value};
 
@@ -13,47 +13,9 @@ const FORMS: &str = include_str!("value_fixtures/commcare40.json");
 
 const FIRST_ENTITY: &str = r#"{"trackedEntityType":"nEenWmSyUEp","orgUnit":"Rp268JB6Ne4","attributes":[{"attribute":"w75KJ2mc4zz","value":"Odhiambo Odero"},{"attribute":"cejWyOfXge6","value":"F"}],"enrollments":[{"program":"IpHINAT79UW","orgUnit":"Rp268JB6Ne4","enrolledAt":"2024-01-01","events":[{"programStage":"A03MvHHogjR","occurredAt":"2024-01-01","dataValues":[{"dataElement":"UXz7xuGCEhU","value":"69.25"},{"dataElement":"GieVkTxp4HH","value":"143"},{"dataElement":"bx6fsa0t90x","value":"unknown"}]}]}]}"#;
 
-fn registrations() -> TypeDesc {
-    let visit = TypeDesc::record(
-        vec![
-            ("weight_kg", FieldDesc::required(TypeDesc::Float)),
-            ("height_cm", FieldDesc::required(TypeDesc::Int)),
-            (
-                "hiv_status",
-                FieldDesc::required(TypeDesc::enumeration(&["negative", "positive", "unknown"])),
-            ),
-        ],
-        false,
-    );
-    let form = TypeDesc::record(
-        vec![
-            ("@name", FieldDesc::required(TypeDesc::String)),
-            ("patient_name", FieldDesc::required(TypeDesc::String)),
-            (
-                "sex",
-                FieldDesc::required(TypeDesc::enumeration(&["female", "male"])),
-            ),
-            (
-                "village",
-                FieldDesc::required(TypeDesc::optional(TypeDesc::String)),
-            ),
-            (
-                "phone",
-                FieldDesc::required(TypeDesc::optional(TypeDesc::String)),
-            ),
-            ("visit", FieldDesc::required(visit)),
-        ],
-        true,
-    );
-    TypeDesc::list(TypeDesc::record(
-        vec![
-            ("id", FieldDesc::required(TypeDesc::String)),
-            ("received_on", FieldDesc::required(TypeDesc::DateTime)),
-            ("form", FieldDesc::required(form)),
-        ],
-        true,
-    ))
-}
+#[path = "value_fixtures/registration.rs"]
+mod registration;
+use registration::registrations;
 
 /// A record of a shape the "compiler" registered, from its slots.
 fn rec(shape: &'static Shape, slots: Vec<Value>) -> Value {

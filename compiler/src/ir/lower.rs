@@ -3,7 +3,6 @@
 //! `?.`, `??`, `match`, interpolation and named arguments become plain calls and
 //! branches.
 
-use super::meta::{AdaptorMeta, Constant, Desc, FieldMeta, Meta, OpMeta, ShapeMeta, TriggerMeta};
 use super::{
     Callee, Cmp, Expr, FloatOp, FnKind, FuncId, Function, IntOp, Loc, Local, Program, Repr, Stmt,
 };
@@ -11,6 +10,7 @@ use crate::Analysis;
 use crate::source::{SourceId, Span};
 use crate::syntax::ast::{self, BinaryOp, ExprKind, ItemKind, StmtKind, UnaryOp};
 use crate::types::{Def, Lit, Ty, TypeTable};
+use ferry_meta::{AdaptorMeta, Constant, Desc, FieldMeta, Meta, OpMeta, ShapeMeta, TriggerMeta};
 use std::collections::HashMap;
 
 mod stream;
@@ -917,18 +917,10 @@ impl<'a> Lowerer<'a> {
             let mut names = Vec::new();
             let mut values = Vec::new();
             for entry in entries {
-                let (name, value) = match entry {
-                    ast::RecordEntry::Field { name, value } => {
-                        (name.name.to_string(), self.boxed_value(value))
-                    }
-                    ast::RecordEntry::Shorthand(ident) => {
-                        let e = self.shorthand(ident);
-                        (ident.name.to_string(), e)
-                    }
-                    ast::RecordEntry::Spread(_) => continue,
-                };
-                names.push(name);
-                values.push(value);
+                if let Some((name, value)) = self.record_field(entry) {
+                    names.push(name.to_string());
+                    values.push(value);
+                }
             }
             let shape = self.meta.shape(ShapeMeta {
                 fields: names,
@@ -948,10 +940,9 @@ impl<'a> Lowerer<'a> {
             Expr::call("ferry_object_new", Vec::new(), Repr::Value, None),
         )];
         for entry in entries {
-            let call = match entry {
-                ast::RecordEntry::Field { name, value } => {
-                    let key = self.string(&name.name);
-                    let v = self.boxed_value(value);
+            let call = match (entry, self.record_field(entry)) {
+                (_, Some((name, v))) => {
+                    let key = self.string(name);
                     Expr::call(
                         "ferry_object_set",
                         vec![Expr::Local(builder), key, v],
@@ -959,17 +950,7 @@ impl<'a> Lowerer<'a> {
                         None,
                     )
                 }
-                ast::RecordEntry::Shorthand(ident) => {
-                    let key = self.string(&ident.name);
-                    let v = self.shorthand(ident);
-                    Expr::call(
-                        "ferry_object_set",
-                        vec![Expr::Local(builder), key, v],
-                        Repr::Value,
-                        None,
-                    )
-                }
-                ast::RecordEntry::Spread(value) => {
+                (ast::RecordEntry::Spread(value), None) => {
                     let v = self.boxed_value(value);
                     Expr::call(
                         "ferry_object_spread",
@@ -978,10 +959,21 @@ impl<'a> Lowerer<'a> {
                         None,
                     )
                 }
+                (_, None) => continue,
             };
             stmts.push(Stmt::Expr(call));
         }
         Expr::Block(stmts, Box::new(Expr::Local(builder)))
+    }
+
+    /// A record literal's field (`name: value` or a shorthand `name`): its name
+    /// and boxed value; `None` for a spread.
+    fn record_field(&mut self, entry: &'a ast::RecordEntry) -> Option<(&'a str, Expr)> {
+        match entry {
+            ast::RecordEntry::Field { name, value } => Some((&name.name, self.boxed_value(value))),
+            ast::RecordEntry::Shorthand(ident) => Some((&ident.name, self.shorthand(ident))),
+            ast::RecordEntry::Spread(_) => None,
+        }
     }
 
     fn shorthand(&mut self, ident: &'a ast::Ident) -> Expr {

@@ -4,10 +4,9 @@
 //! with its source location, and `?.`, `??`, `match` and interpolation spelled out.
 
 mod lower;
-mod meta;
 
+pub use ferry_meta::{Meta, OpMeta, ShapeMeta};
 pub use lower::lower;
-pub use meta::{Meta, OpMeta, ShapeMeta};
 
 /// How a value is held in generated code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

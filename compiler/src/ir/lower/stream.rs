@@ -91,23 +91,15 @@ impl<'a> Lowerer<'a> {
         };
         out.push(runtime("ferry_stream_open", vec![Expr::Int(0)]));
         for entry in entries {
-            match entry {
-                ast::RecordEntry::Field { name, value } if self.streams(value) => {
-                    let key = self.string(&name.name);
-                    out.push(runtime("ferry_stream_key", vec![key]));
-                    self.stream(value, out);
-                }
-                ast::RecordEntry::Field { name, value } => {
-                    let key = self.string(&name.name);
-                    let value = self.boxed_value(value);
-                    out.push(runtime("ferry_stream_field", vec![key, value]));
-                }
-                ast::RecordEntry::Shorthand(ident) => {
-                    let key = self.string(&ident.name);
-                    let value = self.shorthand(ident);
-                    out.push(runtime("ferry_stream_field", vec![key, value]));
-                }
-                ast::RecordEntry::Spread(_) => {}
+            if let ast::RecordEntry::Field { name, value } = entry
+                && self.streams(value)
+            {
+                let key = self.string(&name.name);
+                out.push(runtime("ferry_stream_key", vec![key]));
+                self.stream(value, out);
+            } else if let Some((name, value)) = self.record_field(entry) {
+                let key = self.string(name);
+                out.push(runtime("ferry_stream_field", vec![key, value]));
             }
         }
         out.push(runtime("ferry_stream_close", Vec::new()));

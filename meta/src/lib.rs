@@ -1,10 +1,13 @@
 //! What a compiled program tells the runtime beside its code: constants, record
 //! shapes, type descriptors, source locations, the methods it calls, its adaptors
-//! and trigger. Serialized as JSON into the program (`docs/internals/native-code.md`).
+//! and trigger. The compiler builds a [`Meta`] and writes it as JSON into the
+//! program; the runtime reads it back (`ferry_runtime::program::Program::load`).
+//! One definition for both sides, so the two cannot drift apart
+//! (`docs/internals/native-code.md`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Meta {
     /// The job's file name, for messages.
     pub job: String,
@@ -24,7 +27,7 @@ pub struct Meta {
     pub trigger: Option<TriggerMeta>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Constant {
     Null,
@@ -34,14 +37,14 @@ pub enum Constant {
     Str(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ShapeMeta {
     pub fields: Vec<String>,
     pub open: bool,
 }
 
 /// A type descriptor (the runtime's `TypeDesc`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
 pub enum Desc {
     Json,
@@ -63,14 +66,14 @@ pub enum Desc {
     Named { name: String, body: Box<Desc> },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldMeta {
     pub desc: Desc,
     pub optional: bool,
 }
 
 /// An adaptor as the job uses it: its config section and how it authenticates.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdaptorMeta {
     /// The name the job uses it under (its config section).
     pub name: String,
@@ -86,7 +89,7 @@ pub struct AdaptorMeta {
     pub auth: Option<u32>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpMeta {
     /// `dhis2.create_tracked_entity`.
     pub name: String,
@@ -102,7 +105,7 @@ pub struct OpMeta {
     pub result: u32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TriggerMeta {
     Webhook {
