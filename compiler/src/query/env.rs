@@ -293,17 +293,7 @@ impl<'a> Env<'a> {
 
     /// `trigger`: what the job's trigger provides.
     pub fn trigger_type(&self) -> Ty {
-        let mut fields = vec![Ty::field("fired_at", Ty::DateTime)];
-        match &self.module().trigger {
-            Some(ast::Trigger::Cron { .. } | ast::Trigger::Every(_)) => {
-                fields.push(Ty::field("last_success", Ty::optional(Ty::DateTime)))
-            }
-            Some(ast::Trigger::Webhook { .. }) => {
-                fields.push(Ty::field("headers", Ty::map(Ty::String)))
-            }
-            None => {}
-        }
-        Ty::record(fields, false)
+        crate::types::trigger_type(self.module().trigger.as_ref())
     }
 
     /// `input`, `config` and `trigger` by name, where the file can read them.
@@ -372,17 +362,10 @@ impl<'a> Env<'a> {
 
     /// A built-in type or a type of this file, by name.
     pub fn named_type(&self, name: &str) -> Ty {
+        if let Some(ty) = Ty::builtin(name) {
+            return ty;
+        }
         match name {
-            "Bool" => Ty::Bool,
-            "Int" => Ty::Int,
-            "Float" => Ty::Float,
-            "String" => Ty::String,
-            "Date" => Ty::Date,
-            "DateTime" => Ty::DateTime,
-            "Url" => Ty::Url,
-            "Secret" => Ty::Secret,
-            "Json" => Ty::Json,
-            "Null" => Ty::Null,
             "Error" => self.error_type(),
             other => self
                 .module()

@@ -141,18 +141,7 @@ impl<'a> Checker<'a> {
             if self.ctx.in_const {
                 self.not_constant(name.span, &format!("the op `{alias}.{}`", name.name));
             }
-            let op = &self.modules[module].ops[index];
-            return Some(Ty::func(
-                op.params
-                    .iter()
-                    .map(|p| ParamTy {
-                        name: Some(p.name.clone()),
-                        ty: p.ty.clone(),
-                        has_default: p.has_default,
-                    })
-                    .collect(),
-                op.ret.clone(),
-            ));
+            return Some(self.modules[module].ops[index].fn_ty());
         }
         if let Some(index) = self.fn_index(module, &name.name) {
             self.define(name.span, Def::Fn { module, index });

@@ -343,17 +343,7 @@ impl<'a> Checker<'a> {
 
     /// `trigger`: what the job's trigger provides (LANGUAGE.md §9).
     pub(super) fn trigger_type(&self) -> Ty {
-        let mut fields = vec![Ty::field("fired_at", Ty::DateTime)];
-        match &self.module().trigger {
-            Some(ast::Trigger::Cron { .. } | ast::Trigger::Every(_)) => {
-                fields.push(Ty::field("last_success", Ty::optional(Ty::DateTime)))
-            }
-            Some(ast::Trigger::Webhook { .. }) => {
-                fields.push(Ty::field("headers", Ty::map(Ty::String)))
-            }
-            None => {}
-        }
-        Ty::record(fields, false)
+        super::trigger_type(self.module().trigger.as_ref())
     }
 
     /// `config`: in a job, a section per adaptor it uses; in an adaptor, its own fields.
@@ -611,13 +601,7 @@ impl<'a> Checker<'a> {
             )
             .with_label("unknown field");
             let d = report::suggest(d, suggestion, report::field_key);
-            let d = match suggestion
-                .and_then(|s| record.fields.iter().find(|f| f.name == s))
-                .and_then(|f| f.origin)
-            {
-                Some((f_file, f_span)) => d.with_secondary(f_file, f_span, "declared here"),
-                None => d,
-            };
+            let d = report::declared_here(d, suggestion, &record.fields);
             self.error(d);
         }
         if let Some(f) = &declared {
@@ -1551,13 +1535,7 @@ impl<'a> Checker<'a> {
                         ));
                     }
                     let d = report::suggest(d, suggestion, report::plain);
-                    let d = match suggestion
-                        .and_then(|s| r.fields.iter().find(|f| f.name == s))
-                        .and_then(|f| f.origin)
-                    {
-                        Some((f_file, f_span)) => d.with_secondary(f_file, f_span, "declared here"),
-                        None => d,
-                    };
+                    let d = report::declared_here(d, suggestion, &r.fields);
                     self.error(d);
                     Ty::Error
                 }

@@ -540,21 +540,7 @@ impl<'a> Checker<'a> {
         self.ctx
             .scopes
             .push(FrameKind::Function, decl.body.span.end);
-        for (param, p) in decl.params.iter().zip(&sig.params) {
-            if let Some(default) = &param.default {
-                // Defaults are constants: they are computed where the call is.
-                self.ctx.in_const = true;
-                let ty = self.expr(default, Some(&p.ty));
-                self.ctx.in_const = false;
-                self.expect_type(
-                    default.span,
-                    &ty,
-                    &p.ty,
-                    &format!("the default of `{}`", p.name),
-                );
-            }
-            self.declare_local(&param.name, p.ty.clone(), false, false);
-        }
+        self.check_params(&decl.params, &sig.params);
         let declared = decl.ret.as_ref().map(|_| sig.ret.clone());
         self.ctx.returns.push(super::items::ReturnCtx {
             declared: declared.clone(),
@@ -870,9 +856,18 @@ impl<'a> Checker<'a> {
             },
         );
         self.ctx.scopes.push(FrameKind::Function, u32::MAX);
-        for (param, p) in op.params.iter().zip(&sig.params) {
+        self.check_params(&op.params, &sig.params);
+        if let ast::OpBinding::Http(http) = &op.binding {
+            self.check_http_binding(http, &sig);
+        }
+        self.pop_scope();
+    }
+
+    /// Checks each parameter's default (a constant, computed where the call
+    /// is) and declares the parameters in the current scope.
+    fn check_params(&mut self, params: &'a [ast::Param], sig: &[ParamSig]) {
+        for (param, p) in params.iter().zip(sig) {
             if let Some(default) = &param.default {
-                // Defaults are constants: they are computed where the call is.
                 self.ctx.in_const = true;
                 let ty = self.expr(default, Some(&p.ty));
                 self.ctx.in_const = false;
@@ -885,10 +880,6 @@ impl<'a> Checker<'a> {
             }
             self.declare_local(&param.name, p.ty.clone(), false, false);
         }
-        if let ast::OpBinding::Http(http) = &op.binding {
-            self.check_http_binding(http, &sig);
-        }
-        self.pop_scope();
     }
 
     fn check_http_binding(&mut self, http: &'a ast::HttpBinding, sig: &OpSig) {

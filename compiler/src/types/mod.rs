@@ -114,20 +114,41 @@ pub struct ParamSig {
     pub has_default: bool,
 }
 
+/// The type of a function or op with these parameters and return type.
+fn sig_fn_ty(params: &[ParamSig], ret: &Ty) -> Ty {
+    Ty::func(
+        params
+            .iter()
+            .map(|p| ParamTy {
+                name: Some(p.name.clone()),
+                ty: p.ty.clone(),
+                has_default: p.has_default,
+            })
+            .collect(),
+        ret.clone(),
+    )
+}
+
 impl FnSig {
     pub fn fn_ty(&self) -> Ty {
-        Ty::func(
-            self.params
-                .iter()
-                .map(|p| ParamTy {
-                    name: Some(p.name.clone()),
-                    ty: p.ty.clone(),
-                    has_default: p.has_default,
-                })
-                .collect(),
-            self.ret.clone(),
-        )
+        sig_fn_ty(&self.params, &self.ret)
     }
+}
+
+/// `trigger`: what a job's trigger provides (LANGUAGE.md §9). Shared by the
+/// checker and `query`.
+pub(crate) fn trigger_type(trigger: Option<&ast::Trigger>) -> Ty {
+    let mut fields = vec![Ty::field("fired_at", Ty::DateTime)];
+    match trigger {
+        Some(ast::Trigger::Cron { .. } | ast::Trigger::Every(_)) => {
+            fields.push(Ty::field("last_success", Ty::optional(Ty::DateTime)))
+        }
+        Some(ast::Trigger::Webhook { .. }) => {
+            fields.push(Ty::field("headers", Ty::map(Ty::String)))
+        }
+        None => {}
+    }
+    Ty::record(fields, false)
 }
 
 /// A checked file: a job, or an adaptor.
@@ -162,6 +183,12 @@ pub struct OpSig {
     pub doc: Option<String>,
     pub origin: (SourceId, Span),
     pub native: bool,
+}
+
+impl OpSig {
+    pub fn fn_ty(&self) -> Ty {
+        sig_fn_ty(&self.params, &self.ret)
+    }
 }
 
 /// Everything a check produces.

@@ -2,7 +2,7 @@
 //! mismatch means in the words of the job.
 
 use super::assign::Mismatch;
-use super::ty::{Ty, TypeTable};
+use super::ty::{Field, Ty, TypeTable};
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceId, Span};
 
@@ -52,6 +52,18 @@ pub fn suggest(d: Diagnostic, suggestion: Option<&str>, quote: fn(&str) -> Strin
             }
             d
         }
+        None => d,
+    }
+}
+
+/// After a *did you mean* for an unknown field: points at where the suggested
+/// field is declared, if it is known.
+pub fn declared_here(d: Diagnostic, suggestion: Option<&str>, fields: &[Field]) -> Diagnostic {
+    match suggestion
+        .and_then(|s| fields.iter().find(|f| f.name == s))
+        .and_then(|f| f.origin)
+    {
+        Some((f_file, f_span)) => d.with_secondary(f_file, f_span, "declared here"),
         None => d,
     }
 }

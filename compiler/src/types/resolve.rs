@@ -90,17 +90,10 @@ impl Checker<'_> {
     }
 
     fn resolve_name(&mut self, name: &ast::Ident) -> Ty {
+        if let Some(ty) = Ty::builtin(&name.name) {
+            return ty;
+        }
         match name.name.as_str() {
-            "Bool" => Ty::Bool,
-            "Int" => Ty::Int,
-            "Float" => Ty::Float,
-            "String" => Ty::String,
-            "Date" => Ty::Date,
-            "DateTime" => Ty::DateTime,
-            "Url" => Ty::Url,
-            "Secret" => Ty::Secret,
-            "Json" => Ty::Json,
-            "Null" => Ty::Null,
             "Error" => Ty::Named(self.error_type),
             other => match self.module().types.get(other) {
                 Some(id) => {

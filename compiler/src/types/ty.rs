@@ -333,6 +333,24 @@ impl Ty {
         matches!(self, Ty::Error)
     }
 
+    /// A built-in type by name. `Error` is not here: each caller resolves it
+    /// to its own declared type.
+    pub(crate) fn builtin(name: &str) -> Option<Ty> {
+        Some(match name {
+            "Bool" => Ty::Bool,
+            "Int" => Ty::Int,
+            "Float" => Ty::Float,
+            "String" => Ty::String,
+            "Date" => Ty::Date,
+            "DateTime" => Ty::DateTime,
+            "Url" => Ty::Url,
+            "Secret" => Ty::Secret,
+            "Json" => Ty::Json,
+            "Null" => Ty::Null,
+            _ => return None,
+        })
+    }
+
     pub fn field(name: &str, ty: Ty) -> Field {
         Field {
             name: SmolStr::new(name),
