@@ -14,6 +14,7 @@ pub mod ir;
 pub mod link;
 pub mod query;
 pub mod source;
+pub mod stack;
 pub mod syntax;
 pub mod types;
 
