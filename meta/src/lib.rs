@@ -1,9 +1,18 @@
-//! What a compiled program tells the runtime beside its code: constants, record
-//! shapes, type descriptors, source locations, the methods it calls, its adaptors
-//! and trigger. The compiler builds a [`Meta`] and writes it as JSON into the
-//! program; the runtime reads it back (`ferry_runtime::program::Program::load`).
-//! One definition for both sides, so the two cannot drift apart
-//! (`docs/internals/native-code.md`).
+//! Every agreement between the compiler and the runtime, defined once so the two
+//! cannot drift apart (`docs/internals/native-code.md`):
+//!
+//! - [`Meta`]: what a compiled program tells the runtime beside its code —
+//!   constants, record shapes, type descriptors, source locations, the methods it
+//!   calls, its adaptors and trigger. The compiler writes it as JSON into the
+//!   program; the runtime reads it back (`ferry_runtime::program::Program::load`);
+//! - [`abi`]: the runtime functions generated code calls, with their signatures,
+//!   and the layout of `Ctx`;
+//! - [`methods`]: the standard library's methods by name;
+//! - [`formats`]: the text rules of `Date`, `DateTime` and `Url`.
+
+pub mod abi;
+pub mod formats;
+pub mod methods;
 
 use serde::{Deserialize, Serialize};
 

@@ -12,6 +12,7 @@ use crate::json::{self, JsonStream};
 use crate::methods::Method;
 use crate::run::{Closure, Ctx, Output, Pending, Run};
 use crate::value::{Object, Record, Str, Value};
+use ferry_meta::abi::Word;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 type V = *const Value;
@@ -114,6 +115,29 @@ pub(crate) unsafe fn call_closure(
     }
 }
 
+/// The ABI word kind of a Rust type that crosses the boundary.
+trait AbiWord {
+    const WORD: Word;
+}
+
+macro_rules! abi_words {
+    ($($ty:ty => $word:ident,)*) => {
+        $(impl AbiWord for $ty {
+            const WORD: Word = Word::$word;
+        })*
+    };
+}
+
+abi_words! {
+    i64 => Int,
+    f64 => Float,
+    u8 => Bool,
+    V => Value,
+    *const u64 => Words,
+    *const u8 => Code,
+    *const Closure => Closure,
+}
+
 macro_rules! abi {
     ($(
         $(#[$doc:meta])*
@@ -132,6 +156,16 @@ macro_rules! abi {
         /// The symbols generated code may call, for the JIT.
         pub fn symbols() -> Vec<(&'static str, *const u8)> {
             vec![$((stringify!($name), $name as *const u8),)*]
+        }
+
+        /// The signature of each function, from its Rust types: a test compares
+        /// them with the compiler's table, `ferry_meta::abi::FUNCTIONS`.
+        pub fn signatures() -> Vec<ferry_meta::abi::Function> {
+            vec![$(ferry_meta::abi::Function {
+                name: stringify!($name),
+                params: &[$(<$ty as AbiWord>::WORD),*],
+                ret: <$ret as AbiWord>::WORD,
+            },)*]
         }
     };
 }
@@ -329,7 +363,7 @@ abi! {
             .collect();
         let receiver = if receiver.is_null() { &Value::Null } else { val(receiver) };
         let mut call = |word: u64, args: &[&Value]| call_closure(ctx, word, args);
-        let result = method.call(receiver, &args, &words, &mut call);
+        let result = crate::methods::call(method, receiver, &args, &words, &mut call);
         give(ctx, result)
     }
     fn ferry_len(ctx, list: V) -> i64 = 0; {

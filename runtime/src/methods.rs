@@ -8,44 +8,7 @@ use crate::value::{Str, Value};
 /// Calls a function value (a compiled lambda) with one or two arguments.
 pub type Call<'a> = &'a mut dyn FnMut(u64, &[&Value]) -> Result<Value>;
 
-macro_rules! methods {
-    ($($variant:ident = $name:literal,)*) => {
-        /// Every method and free function a program may call.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Method { $($variant,)* }
-
-        impl Method {
-            pub fn parse(name: &str) -> Option<Method> {
-                match name {
-                    $($name => Some(Method::$variant),)*
-                    _ => None,
-                }
-            }
-
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(Method::$variant => $name,)*
-                }
-            }
-        }
-    };
-}
-
-methods! {
-    Len = "len", Upper = "upper", Lower = "lower", Trim = "trim", Split = "split",
-    Contains = "contains", StartsWith = "starts_with", EndsWith = "ends_with", Replace = "replace",
-    Slice = "slice", ToInt = "to_int", ToFloat = "to_float", ToDate = "to_date",
-    Date = "date", Year = "year", Month = "month", Day = "day", AddDays = "add_days", Format = "format",
-    ToString = "to_string", Round = "round", Floor = "floor", Ceil = "ceil", Abs = "abs",
-    Min = "min", Max = "max", Div = "div",
-    Map = "map", Filter = "filter", Find = "find", Any = "any", All = "all", First = "first",
-    Last = "last", FlatMap = "flat_map", SortBy = "sort_by", GroupBy = "group_by",
-    Enumerate = "enumerate", Take = "take", Skip = "skip", Chunk = "chunk", UniqueBy = "unique_by",
-    Sum = "sum", Join = "join",
-    Keys = "keys", Values = "values", Entries = "entries", Get = "get", Has = "has",
-    Now = "now", Today = "today", Uuid = "uuid", JsonParse = "json_parse",
-    JsonString = "json_string", CsvParse = "csv_parse", Env = "env",
-}
+pub use ferry_meta::methods::Method;
 
 fn wrong(method: Method, receiver: &Value) -> RuntimeError {
     RuntimeError::runtime(format!(
@@ -78,109 +41,98 @@ fn unary<'a>(
     move |x| call(word, &[x])
 }
 
-impl Method {
-    /// Whether the first argument is a function (a closure word, not a value).
-    pub fn takes_function(self) -> bool {
-        use Method::*;
-        matches!(
-            self,
-            Map | Filter | Find | Any | All | FlatMap | SortBy | GroupBy | UniqueBy
-        )
-    }
-
-    /// Runs the method on `receiver` (null for a free function). `args` are the
-    /// argument words: values as `&Value`, functions as closure words that
-    /// `call` runs.
-    pub fn call(
-        self,
-        receiver: &Value,
-        args: &[&Value],
-        words: &[u64],
-        call: Call<'_>,
-    ) -> Result<Value> {
-        use Method::*;
-        let arg = |i: usize| args.get(i).copied().unwrap_or(&Value::Null);
-        let word = |i: usize| words.get(i).copied().unwrap_or(0);
-        Ok(match self {
-            Len => match receiver {
-                Value::Str(s) => Value::Int(string::len(s)),
-                Value::List(xs) => Value::Int(list::len(xs)),
-                other => Value::Int(map::len(other)?),
-            },
-            Upper => Value::Str(string::upper(text(receiver)?)),
-            Lower => Value::Str(string::lower(text(receiver)?)),
-            Trim => Value::Str(string::trim(text(receiver)?)),
-            Split => string::split(text(receiver)?, text(arg(0))?),
-            Contains => Value::Bool(string::contains(text(receiver)?, text(arg(0))?)),
-            StartsWith => Value::Bool(string::starts_with(text(receiver)?, text(arg(0))?)),
-            EndsWith => Value::Bool(string::ends_with(text(receiver)?, text(arg(0))?)),
-            Replace => Value::Str(string::replace(
-                text(receiver)?,
-                text(arg(0))?,
-                text(arg(1))?,
-            )),
-            Slice => {
-                let to = match arg(1) {
-                    Value::Null | Value::Absent => None,
-                    v => Some(int(v)?),
-                };
-                Value::Str(string::slice(text(receiver)?, int(arg(0))?, to))
-            }
-            ToInt => string::to_int(text(receiver)?),
-            ToFloat => string::to_float(text(receiver)?),
-            ToDate => string::to_date(text(receiver)?),
-            Date => Value::Str(date::date(text(receiver)?)?),
-            Year => Value::Int(date::year(text(receiver)?)?),
-            Month => Value::Int(date::month(text(receiver)?)?),
-            Day => Value::Int(date::day(text(receiver)?)?),
-            AddDays => Value::Str(date::add_days(text(receiver)?, int(arg(0))?)?),
-            Format => Value::Str(date::format(text(receiver)?, text(arg(0))?)?),
-            ToString => number::to_string_value(receiver)?,
-            Round => number::round_value(receiver)?,
-            Floor => number::floor_value(receiver)?,
-            Ceil => number::ceil_value(receiver)?,
-            Abs => number::abs_value(receiver)?,
-            Min => number::min(receiver, arg(0))?,
-            Max => number::max(receiver, arg(0))?,
-            Div => Value::Int(number::div(int(receiver)?, int(arg(0))?)?),
-            Map => list::map(items(receiver)?, &mut unary(call, word(0)))?,
-            Filter => list::filter(items(receiver)?, &mut unary(call, word(0)))?,
-            Find => list::find(items(receiver)?, &mut unary(call, word(0)))?,
-            Any => Value::Bool(list::any(items(receiver)?, &mut unary(call, word(0)))?),
-            All => Value::Bool(list::all(items(receiver)?, &mut unary(call, word(0)))?),
-            First => list::first(items(receiver)?),
-            Last => list::last(items(receiver)?),
-            FlatMap => list::flat_map(items(receiver)?, &mut unary(call, word(0)))?,
-            SortBy => {
-                let desc = matches!(arg(1), Value::Bool(true));
-                list::sort_by(items(receiver)?, &mut unary(call, word(0)), desc)?
-            }
-            GroupBy => list::group_by(items(receiver)?, &mut unary(call, word(0)))?,
-            UniqueBy => list::unique_by(items(receiver)?, &mut unary(call, word(0)))?,
-            Enumerate => list::enumerate(items(receiver)?),
-            Take => match receiver {
-                Value::List(xs) => list::take(xs, int(arg(0))?),
-                other => return Err(wrong(self, other)),
-            },
-            Skip => match receiver {
-                Value::List(xs) => list::skip(xs, int(arg(0))?),
-                other => return Err(wrong(self, other)),
-            },
-            Chunk => list::chunk(items(receiver)?, int(arg(0))?)?,
-            Sum => list::sum(items(receiver)?)?,
-            Join => Value::Str(list::join(items(receiver)?, text(arg(0))?)?),
-            Keys => map::keys(receiver)?,
-            Values => map::values(receiver)?,
-            Entries => map::entries(receiver)?,
-            Get => map::get(receiver, text(arg(0))?),
-            Has => Value::Bool(map::has(receiver, text(arg(0))?)),
-            Now => Value::Str(date::now()),
-            Today => Value::Str(date::today()),
-            Uuid => Value::Str(free::uuid()),
-            JsonParse => free::json_parse(text(arg(0))?)?,
-            JsonString => Value::Str(free::json_string(arg(0))),
-            CsvParse => free::csv_parse(text(arg(0))?)?,
-            Env => free::env(text(arg(0))?),
-        })
-    }
+/// Runs `method` on `receiver` (null for a free function). `args` are the
+/// argument words: values as `&Value`, functions as closure words that `call`
+/// runs.
+pub fn call(
+    method: Method,
+    receiver: &Value,
+    args: &[&Value],
+    words: &[u64],
+    call: Call<'_>,
+) -> Result<Value> {
+    use Method::*;
+    let arg = |i: usize| args.get(i).copied().unwrap_or(&Value::Null);
+    let word = |i: usize| words.get(i).copied().unwrap_or(0);
+    Ok(match method {
+        Len => match receiver {
+            Value::Str(s) => Value::Int(string::len(s)),
+            Value::List(xs) => Value::Int(list::len(xs)),
+            other => Value::Int(map::len(other)?),
+        },
+        Upper => Value::Str(string::upper(text(receiver)?)),
+        Lower => Value::Str(string::lower(text(receiver)?)),
+        Trim => Value::Str(string::trim(text(receiver)?)),
+        Split => string::split(text(receiver)?, text(arg(0))?),
+        Contains => Value::Bool(string::contains(text(receiver)?, text(arg(0))?)),
+        StartsWith => Value::Bool(string::starts_with(text(receiver)?, text(arg(0))?)),
+        EndsWith => Value::Bool(string::ends_with(text(receiver)?, text(arg(0))?)),
+        Replace => Value::Str(string::replace(
+            text(receiver)?,
+            text(arg(0))?,
+            text(arg(1))?,
+        )),
+        Slice => {
+            let to = match arg(1) {
+                Value::Null | Value::Absent => None,
+                v => Some(int(v)?),
+            };
+            Value::Str(string::slice(text(receiver)?, int(arg(0))?, to))
+        }
+        ToInt => string::to_int(text(receiver)?),
+        ToFloat => string::to_float(text(receiver)?),
+        ToDate => string::to_date(text(receiver)?),
+        Date => Value::Str(date::date(text(receiver)?)?),
+        Year => Value::Int(date::year(text(receiver)?)?),
+        Month => Value::Int(date::month(text(receiver)?)?),
+        Day => Value::Int(date::day(text(receiver)?)?),
+        AddDays => Value::Str(date::add_days(text(receiver)?, int(arg(0))?)?),
+        Format => Value::Str(date::format(text(receiver)?, text(arg(0))?)?),
+        ToString => number::to_string_value(receiver)?,
+        Round => number::round_value(receiver)?,
+        Floor => number::floor_value(receiver)?,
+        Ceil => number::ceil_value(receiver)?,
+        Abs => number::abs_value(receiver)?,
+        Min => number::min(receiver, arg(0))?,
+        Max => number::max(receiver, arg(0))?,
+        Div => Value::Int(number::div(int(receiver)?, int(arg(0))?)?),
+        Map => list::map(items(receiver)?, &mut unary(call, word(0)))?,
+        Filter => list::filter(items(receiver)?, &mut unary(call, word(0)))?,
+        Find => list::find(items(receiver)?, &mut unary(call, word(0)))?,
+        Any => Value::Bool(list::any(items(receiver)?, &mut unary(call, word(0)))?),
+        All => Value::Bool(list::all(items(receiver)?, &mut unary(call, word(0)))?),
+        First => list::first(items(receiver)?),
+        Last => list::last(items(receiver)?),
+        FlatMap => list::flat_map(items(receiver)?, &mut unary(call, word(0)))?,
+        SortBy => {
+            let desc = matches!(arg(1), Value::Bool(true));
+            list::sort_by(items(receiver)?, &mut unary(call, word(0)), desc)?
+        }
+        GroupBy => list::group_by(items(receiver)?, &mut unary(call, word(0)))?,
+        UniqueBy => list::unique_by(items(receiver)?, &mut unary(call, word(0)))?,
+        Enumerate => list::enumerate(items(receiver)?),
+        Take => match receiver {
+            Value::List(xs) => list::take(xs, int(arg(0))?),
+            other => return Err(wrong(method, other)),
+        },
+        Skip => match receiver {
+            Value::List(xs) => list::skip(xs, int(arg(0))?),
+            other => return Err(wrong(method, other)),
+        },
+        Chunk => list::chunk(items(receiver)?, int(arg(0))?)?,
+        Sum => list::sum(items(receiver)?)?,
+        Join => Value::Str(list::join(items(receiver)?, text(arg(0))?)?),
+        Keys => map::keys(receiver)?,
+        Values => map::values(receiver)?,
+        Entries => map::entries(receiver)?,
+        Get => map::get(receiver, text(arg(0))?),
+        Has => Value::Bool(map::has(receiver, text(arg(0))?)),
+        Now => Value::Str(date::now()),
+        Today => Value::Str(date::today()),
+        Uuid => Value::Str(free::uuid()),
+        JsonParse => free::json_parse(text(arg(0))?)?,
+        JsonString => Value::Str(free::json_string(arg(0))),
+        CsvParse => free::csv_parse(text(arg(0))?)?,
+        Env => free::env(text(arg(0))?),
+    })
 }

@@ -15,7 +15,7 @@ use std::io::Write;
 use typed_arena::Arena;
 
 /// The context every generated function gets first. Its layout is shared with
-/// the compiler (`compiler/src/codegen/mod.rs`, `ctx` offsets).
+/// the compiler: `ferry_meta::abi::ctx` has the offsets, checked below.
 #[repr(C)]
 pub struct Ctx {
     /// Nonzero when an error is pending: generated code goes to its handler.
@@ -27,6 +27,15 @@ pub struct Ctx {
     pub globals: *mut *const Value,
     pub run: *mut Run,
 }
+
+const _: () = {
+    use ferry_meta::abi::ctx;
+    use std::mem::offset_of;
+    assert!(offset_of!(Ctx, failed) == ctx::FAILED as usize);
+    assert!(offset_of!(Ctx, loc) == ctx::LOC as usize);
+    assert!(offset_of!(Ctx, constants) == ctx::CONSTANTS as usize);
+    assert!(offset_of!(Ctx, globals) == ctx::GLOBALS as usize);
+};
 
 /// A function value: generated code and its captured words.
 #[repr(C)]

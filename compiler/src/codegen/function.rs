@@ -187,23 +187,18 @@ impl<M: Module> Emitter<'_, '_, M> {
         &mut self,
         name: &'static str,
         args: &[Value],
-        ret: Option<Type>,
-    ) -> Result<Option<Value>, String> {
-        let mut sig = Signature::new(self.module.target_config().default_call_conv);
-        sig.params.push(AbiParam::new(self.pointer));
-        for a in args {
-            let ty = self.b.func.dfg.value_type(*a);
-            sig.params.push(super::abi_param(ty));
-        }
-        if let Some(ret) = ret {
-            sig.returns.push(super::abi_param(ret));
-        }
-        let id = self.runtime.get(self.module, name, sig)?;
+        ret: Type,
+    ) -> Result<Value, String> {
+        let types: Vec<Type> = args
+            .iter()
+            .map(|a| self.b.func.dfg.value_type(*a))
+            .collect();
+        let id = self.runtime.get(self.module, name, &types, ret)?;
         let fref = self.func_ref(id);
         let mut all = vec![self.ctx];
         all.extend_from_slice(args);
         let call = self.b.ins().call(fref, &all);
-        Ok(self.b.inst_results(call).first().copied())
+        Ok(self.b.inst_results(call)[0])
     }
 
     // ------------------------------------------------------------------ statements
@@ -266,9 +261,7 @@ impl<M: Module> Emitter<'_, '_, M> {
             } => {
                 let l = self.expr(list)?;
                 self.set_loc(*loc);
-                let n = self
-                    .call_runtime("ferry_len", &[l], Some(types::I64))?
-                    .expect("a result");
+                let n = self.call_runtime("ferry_len", &[l], types::I64)?;
                 self.check();
                 let counter = self.b.declare_var(types::I64);
                 let start = self.b.ins().iconst(types::I64, 0);
@@ -286,9 +279,7 @@ impl<M: Module> Emitter<'_, '_, M> {
                 self.b.ins().brif(more, body_block, &[], exit, &[]);
                 self.b.switch_to_block(body_block);
                 let i = self.b.use_var(counter);
-                let value = self
-                    .call_runtime("ferry_list_get", &[l, i], Some(self.pointer))?
-                    .expect("a result");
+                let value = self.call_runtime("ferry_list_get", &[l, i], self.pointer)?;
                 self.b.def_var(self.vars[*item as usize], value);
                 if let Some(index) = index {
                     self.b.def_var(self.vars[*index as usize], i);
@@ -331,9 +322,7 @@ impl<M: Module> Emitter<'_, '_, M> {
                 self.handlers.pop();
                 self.b.ins().jump(after, &[]);
                 self.b.switch_to_block(catch);
-                let error = self
-                    .call_runtime("ferry_catch", &[], Some(self.pointer))?
-                    .expect("a result");
+                let error = self.call_runtime("ferry_catch", &[], self.pointer)?;
                 let uncatchable = self.b.ins().icmp_imm_s(IntCC::Equal, error, 0);
                 let outer = *self.handlers.last().expect("a handler");
                 self.b.ins().brif(uncatchable, outer, &[], handle, &[]);
@@ -404,8 +393,7 @@ impl<M: Module> Emitter<'_, '_, M> {
                         if let Some(loc) = loc {
                             self.set_loc(*loc);
                         }
-                        self.call_runtime(name, &values, Some(ret_ty))?
-                            .expect("a result")
+                        self.call_runtime(name, &values, ret_ty)?
                     }
                     Callee::Function(id) => {
                         if let Some(loc) = loc {
@@ -461,7 +449,7 @@ impl<M: Module> Emitter<'_, '_, M> {
                     IntOp::Mul => "*",
                 };
                 let code = self.b.ins().iconst(types::I64, symbol.as_bytes()[0] as i64);
-                self.call_runtime("ferry_overflow", &[x, y, code], Some(self.pointer))?;
+                self.call_runtime("ferry_overflow", &[x, y, code], self.pointer)?;
                 let handler = *self.handlers.last().expect("a handler");
                 self.b.ins().jump(handler, &[]);
                 self.b.switch_to_block(next);
@@ -555,8 +543,7 @@ impl<M: Module> Emitter<'_, '_, M> {
                     Repr::Bool => "ferry_box_bool",
                     Repr::Value | Repr::Closure => return Ok(v),
                 };
-                self.call_runtime(name, &[v], Some(self.pointer))?
-                    .expect("a result")
+                self.call_runtime(name, &[v], self.pointer)?
             }
             Expr::Unbox(inner, repr, loc) => {
                 let v = self.expr(inner)?;
@@ -567,7 +554,7 @@ impl<M: Module> Emitter<'_, '_, M> {
                     Repr::Value | Repr::Closure => return Ok(v),
                 };
                 self.set_loc(*loc);
-                let result = self.call_runtime(name, &[v], Some(ty))?.expect("a result");
+                let result = self.call_runtime(name, &[v], ty)?;
                 self.check();
                 result
             }
@@ -590,8 +577,7 @@ impl<M: Module> Emitter<'_, '_, M> {
                 }
                 let words = self.b.ins().stack_addr(self.pointer, slot, 0);
                 let n = self.b.ins().iconst(types::I64, captures.len() as i64);
-                self.call_runtime("ferry_closure", &[address, n, words], Some(self.pointer))?
-                    .expect("a result")
+                self.call_runtime("ferry_closure", &[address, n, words], self.pointer)?
             }
             Expr::CallClosure { closure, args, loc } => {
                 let c = self.expr(closure)?;
@@ -623,8 +609,7 @@ impl<M: Module> Emitter<'_, '_, M> {
             }
             Expr::IsNull(inner) => {
                 let v = self.expr(inner)?;
-                self.call_runtime("ferry_is_null", &[v], Some(types::I8))?
-                    .expect("a result")
+                self.call_runtime("ferry_is_null", &[v], types::I8)?
             }
             Expr::Unreachable(repr) => {
                 let ty = self.ty(*repr);

@@ -17,15 +17,11 @@ use crate::ir::{self, FnKind, Program, Repr};
 use cranelift_codegen::ir::{AbiParam, Signature, Type, types};
 use cranelift_codegen::isa::CallConv;
 use cranelift_module::{FuncId, Linkage, Module};
+use ferry_meta::abi;
 use std::collections::HashMap;
 
 /// Offsets in the runtime's `Ctx` (`#[repr(C)]`).
-pub mod ctx {
-    pub const FAILED: i32 = 0;
-    pub const LOC: i32 = 4;
-    pub const CONSTANTS: i32 = 8;
-    pub const GLOBALS: i32 = 16;
-}
+pub use ferry_meta::abi::ctx;
 
 /// The name of the generated entry point: `fn(ctx)`.
 pub const MAIN: &str = "ferry_job_main";
@@ -118,31 +114,62 @@ fn signature(f: &ir::Function, pointer: Type, call_conv: CallConv) -> Signature 
     sig
 }
 
-/// Runtime functions, declared as imports the first time a call needs one,
-/// with the signature that call gives them.
+/// Runtime functions, declared as imports the first time a call needs one, with
+/// the signature the runtime's table gives them (`ferry_meta::abi::FUNCTIONS`).
 pub struct RuntimeFns {
-    ids: HashMap<&'static str, (FuncId, Signature)>,
+    ids: HashMap<&'static str, (FuncId, &'static abi::Function)>,
+}
+
+/// The Cranelift type of one ABI word.
+fn word_type(word: abi::Word, pointer: Type) -> Type {
+    match word {
+        abi::Word::Int => types::I64,
+        abi::Word::Float => types::F64,
+        abi::Word::Bool => types::I8,
+        _ => pointer,
+    }
 }
 
 impl RuntimeFns {
+    /// The import of runtime function `name`, checked against the types of the
+    /// arguments and the result the call site has: a call that does not fit the
+    /// table is an internal error, never a call with the wrong registers.
     pub fn get<M: Module>(
         &mut self,
         module: &mut M,
         name: &'static str,
-        sig: Signature,
+        args: &[Type],
+        ret: Type,
     ) -> Result<FuncId, String> {
-        if let Some((id, existing)) = self.ids.get(name) {
-            if *existing != sig {
-                return Err(format!(
-                    "internal error: `{name}` called with two signatures"
-                ));
-            }
+        let pointer = module.target_config().pointer_type();
+        let declared = match self.ids.get(name) {
+            Some((_, f)) => *f,
+            None => abi::function(name).ok_or_else(|| {
+                format!("internal error: `{name}` is not a runtime function; please report")
+            })?,
+        };
+        let expected: Vec<Type> = declared
+            .params
+            .iter()
+            .map(|w| word_type(*w, pointer))
+            .collect();
+        if expected != args || word_type(declared.ret, pointer) != ret {
+            return Err(format!(
+                "internal error: `{name}` takes {:?} -> {:?}, called with {args:?} -> {ret:?}; please report",
+                declared.params, declared.ret
+            ));
+        }
+        if let Some((id, _)) = self.ids.get(name) {
             return Ok(*id);
         }
+        let mut sig = Signature::new(module.target_config().default_call_conv);
+        sig.params.push(AbiParam::new(pointer));
+        sig.params.extend(args.iter().map(|t| abi_param(*t)));
+        sig.returns.push(abi_param(ret));
         let id = module
             .declare_function(name, Linkage::Import, &sig)
             .map_err(|e| format!("declaring {name}: {e}"))?;
-        self.ids.insert(name, (id, sig));
+        self.ids.insert(name, (id, declared));
         Ok(id)
     }
 }

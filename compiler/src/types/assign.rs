@@ -2,6 +2,7 @@
 //! why — so the message can say exactly which field, which member, what is missing.
 
 use super::ty::{Lit, Record, Ty, TypeTable};
+pub use ferry_meta::formats::{is_date, is_datetime, is_url};
 use smol_str::SmolStr;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -298,105 +299,5 @@ fn kind(ty: &Ty) -> u8 {
         Ty::List(_) => 2,
         Ty::Map(_) => 3,
         _ => 0,
-    }
-}
-
-pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
-    match (num(0..4), num(5..7), num(8..10)) {
-        (Some(y), Some(m), Some(d)) => (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m),
-        _ => false,
-    }
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// RFC 3339: `2024-03-17T08:30:00Z`, fractions and offsets allowed.
-pub fn is_datetime(s: &str) -> bool {
-    if s.len() < 20 || !is_date(&s[..10]) || !matches!(s.as_bytes()[10], b'T' | b't' | b' ') {
-        return false;
-    }
-    let time = &s[11..];
-    let b = time.as_bytes();
-    let two = |i: usize, max: u32| {
-        time.get(i..i + 2)
-            .and_then(|t| t.parse::<u32>().ok())
-            .is_some_and(|v| v <= max)
-    };
-    if !(two(0, 23)
-        && b.get(2) == Some(&b':')
-        && two(3, 59)
-        && b.get(5) == Some(&b':')
-        && two(6, 60))
-    {
-        return false;
-    }
-    let mut rest = &time[8..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return false;
-        }
-        rest = &frac[digits..];
-    }
-    match rest {
-        "Z" | "z" => true,
-        offset if offset.len() == 6 => {
-            let o = offset.as_bytes();
-            matches!(o[0], b'+' | b'-')
-                && offset[1..3].parse::<u32>().is_ok_and(|h| h <= 23)
-                && o[3] == b':'
-                && offset[4..6].parse::<u32>().is_ok_and(|m| m <= 59)
-        }
-        _ => false,
-    }
-}
-
-/// An absolute URL: a scheme, `://`, and a host.
-pub fn is_url(s: &str) -> bool {
-    match s.split_once("://") {
-        Some((scheme, rest)) => {
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                && !rest.is_empty()
-                && !rest.starts_with('/')
-                && !s.contains(char::is_whitespace)
-        }
-        None => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_and_urls() {
-        assert!(is_date("2024-02-29"));
-        assert!(!is_date("2023-02-29"));
-        assert!(is_datetime("2024-01-01T06:00:32.267459Z"));
-        assert!(is_datetime("2024-03-17T23:59:59+03:00"));
-        assert!(!is_datetime("2024-03-17 23:59"));
-        assert!(is_url("https://play.dhis2.org/40"));
-        assert!(!is_url("/api/tracker"));
     }
 }

@@ -15,7 +15,7 @@ mod convert;
 mod decode;
 mod desc;
 mod error;
-pub mod formats;
+pub use ferry_meta::formats;
 mod raw;
 mod scalar;
 mod serde_bridge;

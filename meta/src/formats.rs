@@ -1,6 +1,7 @@
 //! The text formats of the string subtypes: `Date` (`YYYY-MM-DD`), `DateTime`
-//! (RFC 3339) and `Url` (absolute). Checked when JSON is decoded and by `as`; the
-//! date functions of the standard library parse with the same rules.
+//! (RFC 3339) and `Url` (absolute). One set of rules for the checker (a literal
+//! given where a `Date` is expected) and the runtime (decoding, `as`, and the
+//! date functions of the standard library), so the two cannot disagree.
 
 /// A calendar date, checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
