@@ -2,8 +2,8 @@
 //! `ferry` binary, so that `ferry build` needs nothing but a C linker.
 //!
 //! The archive is built by a nested `cargo rustc -p ferry-runtime --profile runtime
-//! --crate-type staticlib` (the `runtime` profile of Cargo.toml) into its own target folder (ARCHITECTURE.md: picking it
-//! out of the outer `target/` is fragile). The system libraries it needs
+//! --crate-type staticlib` (the `runtime` profile of Cargo.toml) into its own target folder (docs/internals/architecture.md:
+//! picking it out of the outer `target/` is fragile). The system libraries it needs
 //! (`--print native-static-libs`) are kept beside it.
 //!
 //! `FERRY_NO_RUNTIME=1` skips it (for quick builds of the compiler alone): that

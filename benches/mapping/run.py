@@ -50,7 +50,7 @@ def main():
     forms = os.path.join(OUT, f"forms-{a.count}.json")
     if not os.path.exists(forms):
         print(f"generating {a.count} forms…", file=sys.stderr)
-        gen = os.path.join(ROOT, "..", "shared", "data", "gen_commcare.py")
+        gen = os.path.join(HERE, "gen_commcare.py")
         sh(sys.executable, gen, "--count", str(a.count), "--out", forms)
     if shutil.which("jq") is None and os.geteuid() == 0:
         sh("apt-get", "install", "-y", "-qq", "jq", stdout=subprocess.DEVNULL)

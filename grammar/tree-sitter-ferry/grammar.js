@@ -2,7 +2,7 @@
  * @file Tree-sitter grammar for Ferry, a typed language for data-integration jobs.
  * @license Apache-2.0
  *
- * Follows shared/design/LANGUAGE.md and docs/syntax.md (the compiler's parser is the
+ * Follows docs/language.md and docs/syntax.md (the compiler's parser is the
  * reference). Newlines end statements; the external scanner (src/scanner.c) decides
  * when a newline is a separator, so `_newline` only appears where one may end an
  * item, a statement, a record entry or a match arm.
@@ -26,7 +26,7 @@ const PREC = {
 };
 
 // Reserved everywhere except where a field, method, key or argument name is expected.
-// LANGUAGE.md lists `base` as a keyword too, but its own example spreads a variable
+// docs/language.md lists `base` as a keyword too, but its own example spreads a variable
 // named `base` (`{ a: 1, c, ..base }`), so here `base` is reserved only where an
 // adaptor's `base` declaration can start.
 const KEYWORDS = [

@@ -1,10 +1,10 @@
 //! JSON decode and encode of the mapping workload: 100,000 CommCare forms decoded
-//! as `[Registration]` (LANGUAGE.md §1), by the runtime's type-directed decoder,
+//! as `[Registration]` (examples/registration.ferry), by the runtime's type-directed decoder,
 //! by serde_json into typed structs, and by serde_json into `serde_json::Value`;
 //! then written back. Prints a table; asserts nothing about time.
 //!
 //! ```sh
-//! python3 /work/shared/data/gen_commcare.py --count 100000 --out /tmp/forms.json
+//! python3 benches/mapping/gen_commcare.py --count 100000 --out /tmp/forms.json
 //! FERRY_BENCH_FORMS=/tmp/forms.json cargo bench -p ferry-runtime --bench json
 //! cargo bench -p ferry-runtime --bench json -- /tmp/forms.json     # the same
 //! ```
@@ -107,7 +107,7 @@ fn main() {
     let Some(path) = path else {
         println!(
             "json bench skipped: no input. Generate one and name it:\n  \
-             python3 /work/shared/data/gen_commcare.py --count 100000 --out /tmp/forms.json\n  \
+             python3 benches/mapping/gen_commcare.py --count 100000 --out /tmp/forms.json\n  \
              FERRY_BENCH_FORMS=/tmp/forms.json cargo bench -p ferry-runtime --bench json"
         );
         return;

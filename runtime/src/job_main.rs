@@ -1,5 +1,5 @@
 //! Running a compiled job: input and config checked before the first statement,
-//! the job's main body, and the exit codes of LANGUAGE.md §9. Used by `ferry run`
+//! the job's main body, and the exit codes of docs/running.md. Used by `ferry run`
 //! (JIT) and by every executable `ferry build` writes (see `standalone`).
 
 use crate::json::{self, TypeDesc};

@@ -1,5 +1,5 @@
 //! One run of a job: its values, its pending error, its output and logs, and how
-//! it ends (LANGUAGE.md §9 exit codes).
+//! it ends (the exit codes of docs/running.md).
 //!
 //! Values live in an arena ([`ValueArena`]) for the whole run: generated code
 //! passes pointers to them and never frees anything, so it needs no reference

@@ -1,6 +1,6 @@
 //! Decoding, converting and writing JSON through the public API, on forms of the
 //! benchmark workload (`value_fixtures/commcare40.json`: the first 40 forms that
-//! `gen_commcare.py` writes) and on the messages LANGUAGE.md promises.
+//! `gen_commcare.py` writes) and on the messages docs/language.md promises.
 
 use ferry_runtime::json::{
     DecodeErrorKind, FieldDesc, TypeDesc, convert, decode, decode_vec, parse, to_json_string,

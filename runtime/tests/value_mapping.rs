@@ -1,6 +1,6 @@
-//! The benchmark's reference mapping (shared/data/README.md), done by hand with
+//! The benchmark's reference mapping (examples/mapping.ferry), done by hand with
 //! the value model and the standard library, as compiled code will do it: the
-//! first tracked entity must be exactly the one the README shows.
+//! first tracked entity must be exactly `FIRST_ENTITY`.
 
 use std::rc::Rc;
 

@@ -341,7 +341,7 @@ impl<'a> Checker<'a> {
         );
     }
 
-    /// `trigger`: what the job's trigger provides (LANGUAGE.md §9).
+    /// `trigger`: what the job's trigger provides (docs/language.md §12).
     pub(super) fn trigger_type(&self) -> Ty {
         super::trigger_type(self.module().trigger.as_ref())
     }

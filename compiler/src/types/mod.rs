@@ -135,7 +135,7 @@ impl FnSig {
     }
 }
 
-/// `trigger`: what a job's trigger provides (LANGUAGE.md §9). Shared by the
+/// `trigger`: what a job's trigger provides (docs/language.md §12). Shared by the
 /// checker and `query`.
 pub(crate) fn trigger_type(trigger: Option<&ast::Trigger>) -> Ty {
     let mut fields = vec![Ty::field("fired_at", Ty::DateTime)];

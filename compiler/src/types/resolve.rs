@@ -56,7 +56,7 @@ impl Checker<'_> {
                         continue;
                     }
                     let ty = self.resolve_type(&f.ty);
-                    // A field of type `T?` may also be absent (LANGUAGE.md §4).
+                    // A field of type `T?` may also be absent (docs/language.md §4.2).
                     let optional = f.optional || matches!(&f.ty.kind, TypeKind::Optional(_));
                     out.push(Field {
                         name: f.name.name.clone(),

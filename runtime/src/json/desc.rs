@@ -63,8 +63,8 @@ impl FieldDesc {
         }
     }
 
-    /// Whether a value may leave the field out: `b?: T`, or `b: T?` (LANGUAGE.md
-    /// §4: `T?` as a record field may also be absent).
+    /// Whether a value may leave the field out: `b?: T`, or `b: T?` (docs/language.md
+    /// §4.2: `T?` as a record field may also be absent).
     pub fn may_be_absent(&self) -> bool {
         self.optional || matches!(self.desc.resolve(), TypeDesc::Optional(_))
     }

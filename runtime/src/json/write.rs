@@ -285,7 +285,7 @@ pub fn to_json_string_pretty(value: &Value) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// The text `"${e}"` inserts (LANGUAGE.md §3): a string as it is, anything else
+/// The text `"${e}"` inserts (docs/language.md §7.9): a string as it is, anything else
 /// as compact JSON (`70.0`, `true`, `null`, `[1,2]`, `{"a":1}`).
 pub fn to_text(value: &Value) -> String {
     match value {

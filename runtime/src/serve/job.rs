@@ -29,7 +29,7 @@ pub trait Job: Send + Sync + 'static {
     fn run(&self, input: &[u8], context: &TriggerContext) -> RunResult;
 }
 
-/// What starts a job's runs (LANGUAGE.md §9, "Triggers").
+/// What starts a job's runs (docs/triggers.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Trigger {
     /// `trigger webhook "/path" [auth ...]`: one run per accepted POST.
@@ -94,7 +94,7 @@ pub struct TriggerContext {
 /// How one run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunResult {
-    /// LANGUAGE.md §9: 0 success or `skip`, 1 the job failed, 2 bad input or config,
+    /// docs/running.md: 0 success or `skip`, 1 the job failed, 2 bad input or config,
     /// 3 an internal error. `serve` retries 1 and 3, dead-letters 2 at once.
     pub exit_code: i32,
     /// The job's output as JSON text (`None` when it failed).

@@ -1,4 +1,4 @@
-//! Triggers: `ferry serve JOB...` and a built job's `job serve` (LANGUAGE.md §9).
+//! Triggers: `ferry serve JOB...` and a built job's `job serve` (docs/triggers.md).
 //!
 //! [`serve`] honours each job's trigger: one HTTP route per webhook job, one
 //! schedule per cron or `every` job. Every accepted event is stored durably in an

@@ -1,5 +1,5 @@
-//! `Date` and `DateTime` methods, and `now()`, `today()` (LANGUAGE.md §6;
-//! docs/language.md §8.3, §8.6).
+//! `Date` and `DateTime` methods, and `now()`, `today()`
+//! (docs/language.md §8.3, §8.6).
 //!
 //! Both are strings at run time (`"2024-03-17"`, `"2024-03-17T23:59:59+03:00"`),
 //! read as written: a date-time's date is the date in its own offset, and

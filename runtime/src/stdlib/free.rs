@@ -1,4 +1,4 @@
-//! The free functions (LANGUAGE.md §6; docs/language.md §8.6): `uuid`,
+//! The free functions (docs/language.md §8.6): `uuid`,
 //! `json_parse`, `json_string`, `csv_parse`, `env` (`now` and `today` are in
 //! `date`).
 

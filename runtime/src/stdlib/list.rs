@@ -1,4 +1,4 @@
-//! List methods (LANGUAGE.md §6; docs/language.md §8.4), and `+` on lists.
+//! List methods (docs/language.md §8.4), and `+` on lists.
 //!
 //! The higher-order methods take the lambda as a [`Callback`]; an error it
 //! returns stops the method and is passed on.

@@ -1,6 +1,6 @@
-//! Map methods (LANGUAGE.md §6; docs/language.md §8.5), for a map `{String: T}`
+//! Map methods (docs/language.md §8.5), for a map `{String: T}`
 //! (an [`Object`](crate::value::Object)) and for a record whose fields all have
-//! one type (LANGUAGE.md §4), whose members are its present fields and then its
+//! one type (docs/language.md §4.2), whose members are its present fields and then its
 //! extra members.
 
 use std::borrow::Cow;

@@ -1,4 +1,4 @@
-//! The standard library (LANGUAGE.md §6; docs/language.md §7.2, §8): every method
+//! The standard library (docs/language.md §7.2, §8): every method
 //! and free function as a plain Rust function over the value model, for the
 //! compiler's runtime calls (`abi.rs`) to wrap.
 //!

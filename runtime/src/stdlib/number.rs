@@ -1,5 +1,5 @@
-//! Arithmetic and the methods of `Int` and `Float` (LANGUAGE.md §6;
-//! docs/language.md §7.2, §8.2).
+//! Arithmetic and the methods of `Int` and `Float`
+//! (docs/language.md §7.2, §8.2).
 //!
 //! `Int` arithmetic is checked: overflow and division by zero are runtime
 //! errors, never a wrong number. `div` and `%` truncate toward zero; `/` always

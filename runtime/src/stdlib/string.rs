@@ -1,4 +1,4 @@
-//! String methods (LANGUAGE.md §6; docs/language.md §8.1). "Characters" are
+//! String methods (docs/language.md §8.1). "Characters" are
 //! Unicode scalar values: `len` and `slice` count them, never bytes.
 
 use crate::value::{Str, Value};

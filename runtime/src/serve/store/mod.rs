@@ -18,7 +18,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-/// A run's status (LANGUAGE.md §9).
+/// A run's status (docs/triggers.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunStatus {
     Queued,

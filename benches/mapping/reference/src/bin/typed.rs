@@ -1,4 +1,4 @@
-//! The reference mapping (shared/data/README.md) over typed serde structs:
+//! The reference mapping (examples/mapping.ferry) over typed serde structs:
 //! unknown fields skipped, strings borrowed from the input where possible.
 
 use serde::{Deserialize, Serialize};
