@@ -31,6 +31,14 @@ pub enum HttpError {
         url: String,
         reason: String,
     },
+    /// A redirect was not followed: to another host with a body, too many, or to
+    /// a URL that cannot be followed.
+    Redirect {
+        adaptor: String,
+        method: Method,
+        url: String,
+        reason: String,
+    },
     /// No connection could be made (nothing was sent).
     Connect {
         adaptor: String,
@@ -122,6 +130,7 @@ impl HttpError {
         match self {
             HttpError::InvalidUrl { .. } => "invalid_url",
             HttpError::InvalidRequest { .. } => "invalid_request",
+            HttpError::Redirect { .. } => "redirect",
             HttpError::Connect { .. } => "connect",
             HttpError::Transport { .. } => "transport",
             HttpError::Timeout { .. } => "timeout",
@@ -145,6 +154,7 @@ impl HttpError {
         match self {
             HttpError::InvalidUrl { adaptor, .. }
             | HttpError::InvalidRequest { adaptor, .. }
+            | HttpError::Redirect { adaptor, .. }
             | HttpError::Connect { adaptor, .. }
             | HttpError::Transport { adaptor, .. }
             | HttpError::Timeout { adaptor, .. }
@@ -173,6 +183,12 @@ impl fmt::Display for HttpError {
                 url,
                 reason,
             } => write!(f, "{adaptor}: cannot send {method} {url}: {reason}"),
+            HttpError::Redirect {
+                adaptor,
+                method,
+                url,
+                reason,
+            } => write!(f, "{adaptor}: {method} {url}: {reason}"),
             HttpError::Connect {
                 adaptor,
                 method,

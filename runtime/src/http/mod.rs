@@ -7,6 +7,7 @@
 //! - `retry`: the policy, backoff and `Retry-After`;
 //! - `prepare`: a request as sent on the wire, and as shown (credentials masked);
 //! - `client`: sending, with timeouts and retries; `dry_run`: printing instead;
+//! - `redirect`: following redirects without taking credentials to another host;
 //! - `response`, `error`: the outcomes.
 //!
 //! Generated code is synchronous: [`Client::send`] blocks on a global tokio
@@ -19,6 +20,7 @@ mod dry_run;
 mod error;
 mod oauth2;
 mod prepare;
+mod redirect;
 mod request;
 mod response;
 mod retry;
