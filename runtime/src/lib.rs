@@ -12,6 +12,7 @@ pub mod methods;
 pub mod ops;
 pub mod program;
 pub mod run;
+pub mod secret_places;
 pub mod secrets;
 pub mod serve;
 pub mod serve_jobs;
