@@ -135,6 +135,7 @@ pub unsafe fn execute(
         constants: run.constants.as_ptr(),
         globals: globals.as_mut_ptr(),
         run: run_ptr,
+        stack_limit: crate::stack_guard::limit(),
     };
     unsafe { main(&mut ctx) };
     drop(globals);
@@ -306,9 +307,18 @@ fn policy(adaptor: &str, retry: Option<&serde_json::Value>) -> Result<crate::htt
             "timeout_seconds" => policy.timeout = seconds(),
             "max_delay_seconds" => policy.max_delay = seconds(),
             "base_delay_seconds" => policy.base_delay = seconds(),
+            "max_response_bytes" if number.fract() == 0.0 && number >= 1.0 => {
+                policy.max_response_bytes = number as u64
+            }
+            "max_response_bytes" => {
+                return Err(format!(
+                    "{}: expected a whole number of bytes, 1 or more, found {value}",
+                    at(key)
+                ));
+            }
             _ => {
                 return Err(format!(
-                    "{}: unknown setting; use attempts, timeout_seconds, max_delay_seconds or base_delay_seconds",
+                    "{}: unknown setting; use attempts, timeout_seconds, max_delay_seconds, base_delay_seconds or max_response_bytes",
                     at(key)
                 ));
             }

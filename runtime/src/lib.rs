@@ -16,6 +16,7 @@ pub mod secret_places;
 pub mod secrets;
 pub mod serve;
 pub mod serve_jobs;
+pub mod stack_guard;
 pub mod standalone;
 pub mod stdlib;
 pub mod value;

@@ -177,12 +177,33 @@ enum Failure {
     Invalid(String),
     /// A redirect that is not followed (why).
     Redirect(String),
+    /// The response body passed the size limit: (status, limit).
+    TooLarge(u16, u64),
 }
 
 /// Why one exchange (a request and its redirects) stopped early.
 enum Step {
     Http(reqwest::Error),
     Redirect(String),
+    /// The body is larger than the limit: (status, limit).
+    TooLarge(u16, u64),
+}
+
+/// Reads a response body as it arrives, stopping as soon as it would pass
+/// `limit` bytes (before reading anything if `Content-Length` says so).
+async fn read_body(mut resp: reqwest::Response, limit: u64) -> Result<Vec<u8>, Step> {
+    let status = resp.status().as_u16();
+    if resp.content_length().is_some_and(|n| n > limit) {
+        return Err(Step::TooLarge(status, limit));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Step::Http)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(Step::TooLarge(status, limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 impl Live {
@@ -270,6 +291,16 @@ impl Live {
                         reason,
                     });
                 }
+                Err(Failure::TooLarge(status, limit)) => {
+                    // The server answered; asking again would bring the same body.
+                    return Err(HttpError::ResponseTooLarge {
+                        adaptor: p.adaptor.clone(),
+                        method: p.method,
+                        url: p.display_url.clone(),
+                        status,
+                        limit,
+                    });
+                }
                 Err(Failure::Redirect(reason)) => {
                     return Err(HttpError::Redirect {
                         adaptor: p.adaptor.clone(),
@@ -347,7 +378,7 @@ impl Live {
                         (n.as_str().to_string(), v)
                     })
                     .collect();
-                let body = resp.bytes().await.map_err(Step::Http)?.to_vec();
+                let body = read_body(resp, policy.max_response_bytes).await?;
                 return Ok::<_, Step>((status, headers, body));
             }
         };
@@ -357,6 +388,7 @@ impl Live {
             Ok(Err(Step::Redirect(reason))) => {
                 Err(Failure::Redirect(redactor.redact(&reason).into_owned()))
             }
+            Ok(Err(Step::TooLarge(status, limit))) => Err(Failure::TooLarge(status, limit)),
             Ok(Ok((status, headers, body))) => Ok(Response::new(
                 &p.adaptor,
                 p.method,

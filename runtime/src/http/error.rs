@@ -39,6 +39,14 @@ pub enum HttpError {
         url: String,
         reason: String,
     },
+    /// The response body (of any status) is larger than the adaptor's limit.
+    ResponseTooLarge {
+        adaptor: String,
+        method: Method,
+        url: String,
+        status: u16,
+        limit: u64,
+    },
     /// No connection could be made (nothing was sent).
     Connect {
         adaptor: String,
@@ -131,6 +139,7 @@ impl HttpError {
             HttpError::InvalidUrl { .. } => "invalid_url",
             HttpError::InvalidRequest { .. } => "invalid_request",
             HttpError::Redirect { .. } => "redirect",
+            HttpError::ResponseTooLarge { .. } => "response_too_large",
             HttpError::Connect { .. } => "connect",
             HttpError::Transport { .. } => "transport",
             HttpError::Timeout { .. } => "timeout",
@@ -144,7 +153,9 @@ impl HttpError {
     /// The response status, for [`HttpError::Status`] and [`HttpError::NotJson`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            HttpError::Status { status, .. } | HttpError::NotJson { status, .. } => Some(*status),
+            HttpError::Status { status, .. }
+            | HttpError::NotJson { status, .. }
+            | HttpError::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -155,6 +166,7 @@ impl HttpError {
             HttpError::InvalidUrl { adaptor, .. }
             | HttpError::InvalidRequest { adaptor, .. }
             | HttpError::Redirect { adaptor, .. }
+            | HttpError::ResponseTooLarge { adaptor, .. }
             | HttpError::Connect { adaptor, .. }
             | HttpError::Transport { adaptor, .. }
             | HttpError::Timeout { adaptor, .. }
@@ -189,6 +201,16 @@ impl fmt::Display for HttpError {
                 url,
                 reason,
             } => write!(f, "{adaptor}: {method} {url}: {reason}"),
+            HttpError::ResponseTooLarge {
+                adaptor,
+                method,
+                url,
+                status,
+                limit,
+            } => write!(
+                f,
+                "{adaptor}: {method} {url} answered {status} with a body larger than {limit} bytes, the adaptor's limit; ask for less (a page, fewer fields), or raise \"max_response_bytes\" in the adaptor's \"retry\" settings"
+            ),
             HttpError::Connect {
                 adaptor,
                 method,

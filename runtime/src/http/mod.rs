@@ -34,7 +34,7 @@ pub use dry_run::{Recordings, RecordingsError};
 pub use error::{BODY_EXCERPT_CHARS, HttpError, format_duration};
 pub use request::{Body, Method, Request, join_url, resolve_link};
 pub use response::Response;
-pub use retry::{Policy, is_retryable_status, parse_retry_after};
+pub use retry::{DEFAULT_MAX_RESPONSE_BYTES, Policy, is_retryable_status, parse_retry_after};
 
 /// The runtime's global tokio runtime (two worker threads, IO and time enabled),
 /// created on first use.
