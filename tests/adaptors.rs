@@ -729,7 +729,7 @@ fn a_bad_retry_setting_names_its_json_path() {
     assert!(
         run.stderr.starts_with("error: invalid config in ")
             && run.stderr.ends_with(
-                ": $.bearer_api.retry.attempts: expected a number of 0 or more, found \"six\"\n"
+                ": $.bearer_api.retry.attempts: expected a number of 0 or more, found a string\n"
             ),
         "{}",
         run.stderr

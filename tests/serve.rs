@@ -18,6 +18,9 @@ use support::{Reply, Server};
 
 const PATIENCE: Duration = Duration::from_secs(60);
 const KEY: &str = "hook-key-123";
+/// The operator token every test process gets (FERRY_ADMIN_TOKEN), unless a test
+/// removes it.
+const OPERATOR_TOKEN: &str = "operator-token-for-tests";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -65,6 +68,34 @@ impl Serve {
         Serve::start(command, args, dir)
     }
 
+    /// [`Serve::ferry`] without the tests' operator token (`FERRY_ADMIN_TOKEN` unset).
+    fn ferry_without_token(jobs: &[&str], args: &[&str], dir: &Path) -> Serve {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
+        command
+            .arg("serve")
+            .args(jobs)
+            .env_remove("FERRY_ADMIN_TOKEN");
+        Serve::start(command, args, dir)
+    }
+
+    /// The operator token this process printed at its start, if it printed one.
+    fn printed_token(&self) -> Option<String> {
+        let prefix = format!("operator API: {}/runs?token=", self.base);
+        self.logs()
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix).map(str::to_string))
+    }
+
+    /// The status of `GET path` with these headers, and its body.
+    fn get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+        let mut request = client().get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().unwrap();
+        (response.status().as_u16(), response.text().unwrap())
+    }
+
     /// `EXE serve ARGS --listen 127.0.0.1:PORT` for a built job.
     fn built(exe: &Path, args: &[&str], dir: &Path) -> Serve {
         let mut command = Command::new(exe);
@@ -73,6 +104,9 @@ impl Serve {
     }
 
     fn start(mut command: Command, args: &[&str], dir: &Path) -> Serve {
+        if !command.get_envs().any(|(k, _)| k == "FERRY_ADMIN_TOKEN") {
+            command.env("FERRY_ADMIN_TOKEN", OPERATOR_TOKEN);
+        }
         let port = postgres::free_port();
         let log = dir.join(format!("serve-{port}.log"));
         let child = command
@@ -145,6 +179,7 @@ impl Serve {
     fn runs(&self, query: &str) -> Vec<Value> {
         let response = client()
             .get(self.url(&format!("/runs?{query}")))
+            .bearer_auth(OPERATOR_TOKEN)
             .send()
             .unwrap();
         let body: Value = serde_json::from_slice(&response.bytes().unwrap()).unwrap();
@@ -569,4 +604,144 @@ fn serve_refuses_to_start_on_a_bad_config_a_missing_key_or_no_trigger() {
                 .to_string()
         )
     );
+}
+
+/// The 401 body of the operator API.
+const OPERATOR_REFUSED: &str = "{\"error\":\"the operator API needs the operator token: send the header Authorization: Bearer TOKEN (or ?token=TOKEN); it was printed when serve first started, or set it with --admin-token\"}";
+
+#[test]
+fn the_operator_api_needs_the_token_printed_once_at_the_first_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = dhis2();
+    let config = write_config(dir.path(), &server);
+    let args = state_args(dir.path(), &config);
+    let mut first = Serve::ferry_without_token(&[REGISTRATION], &strs(&args), dir.path());
+    let token = first
+        .printed_token()
+        .unwrap_or_else(|| panic!("no token:\n{}", first.logs()));
+    assert_eq!(token.len(), 64, "{token}");
+    let logs = first.logs();
+    assert!(
+        logs.contains(&format!(
+            "  or send the header Authorization: Bearer {token}\n  shown only now: only its hash is kept."
+        )),
+        "{logs}"
+    );
+    assert_eq!(
+        logs.matches(&token).count(),
+        2,
+        "printed once (URL and header), never logged"
+    );
+
+    let bearer = format!("Bearer {token}");
+    for path in ["/runs", "/metrics"] {
+        let (status, body) = first.get(path, &[]);
+        assert_eq!((status, body.as_str()), (401, OPERATOR_REFUSED), "{path}");
+        let (status, _) = first.get(path, &[("Authorization", "Bearer wrong-token")]);
+        assert_eq!(status, 401, "{path}");
+        let (status, _) = first.get(path, &[("Authorization", &bearer)]);
+        assert_eq!(status, 200, "{path}");
+    }
+    let (status, body) = first.get(&format!("/runs?token={token}"), &[]);
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "{\"runs\":[],\"next\":null}")
+    );
+    assert_eq!(first.get("/healthz", &[]).0, 200);
+    let refused = client().get(first.url("/runs")).send().unwrap();
+    assert_eq!(
+        refused.headers()["www-authenticate"],
+        "Bearer realm=\"ferry operator API\""
+    );
+    // Only the hash is stored.
+    first.kill9();
+    let db = std::fs::read(dir.path().join("state/ferry.db")).unwrap();
+    assert!(!String::from_utf8_lossy(&db).contains(&token));
+
+    // A later start keeps the stored token, and prints nothing.
+    let mut second = Serve::ferry_without_token(&[REGISTRATION], &strs(&args), dir.path());
+    assert_eq!(second.printed_token(), None, "{}", second.logs());
+    assert_eq!(second.get("/runs", &[("Authorization", &bearer)]).0, 200);
+    second.kill9();
+
+    // --admin-token replaces it; --metrics open opens /metrics only.
+    let mut with_new = args.clone();
+    with_new.extend(["--admin-token", "rotated-token-5678", "--metrics", "open"].map(String::from));
+    let third = Serve::ferry_without_token(&[REGISTRATION], &strs(&with_new), dir.path());
+    assert_eq!(third.printed_token(), None);
+    assert_eq!(third.get("/runs", &[("Authorization", &bearer)]).0, 401);
+    assert_eq!(
+        third
+            .get("/runs", &[("Authorization", "Bearer rotated-token-5678")])
+            .0,
+        200
+    );
+    assert_eq!(third.get("/metrics", &[]).0, 200);
+    assert!(!third.logs().contains("rotated-token-5678"));
+}
+
+#[test]
+fn processes_of_a_postgres_queue_share_one_operator_token() {
+    let pg = postgres::PgCluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let server = dhis2();
+    let config = write_config(dir.path(), &server);
+    let start = |n: usize| {
+        let state = dir.path().join(format!("state-{n}")).display().to_string();
+        let config = config.display().to_string();
+        let args = ["--state", &state, "--config", &config, "--queue", &pg.url];
+        Serve::ferry_without_token(&[REGISTRATION], &args, dir.path())
+    };
+    let a = start(1);
+    let token = a
+        .printed_token()
+        .unwrap_or_else(|| panic!("no token:\n{}", a.logs()));
+    let b = start(2);
+    assert_eq!(b.printed_token(), None, "{}", b.logs());
+    for serve in [&a, &b] {
+        assert_eq!(serve.get("/runs", &[]).0, 401);
+        assert_eq!(
+            serve
+                .get("/runs", &[("Authorization", &format!("Bearer {token}"))])
+                .0,
+            200
+        );
+    }
+}
+
+#[test]
+fn a_job_that_recurses_too_deep_fails_its_run_and_serve_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--state",
+        &dir.path().join("state").display().to_string(),
+        "--attempts",
+        "1",
+    ]
+    .map(String::from);
+    let serve = Serve::ferry(
+        &["tests/fixtures/serve/deep.ferry"],
+        &strs(&args),
+        dir.path(),
+    );
+    let (status, _) = serve.post("/hooks/deep", r#"{"n": 1000000}"#, &[]);
+    assert_eq!(status, 202);
+    let dead = serve.wait_runs("status=dead", 1);
+    assert_eq!(
+        dead[0]["attempts"],
+        json!(1),
+        "a runtime error: not retried past its attempts"
+    );
+    assert_eq!(
+        dead[0]["error"],
+        json!(
+            "recursion too deep at tests/fixtures/serve/deep.ferry:7:30: the calls nested deeper than the job's stack allows; make the recursion shallower (a loop with `for`, or a list function) or split the input"
+        )
+    );
+    // The process is still there, and runs the next event.
+    let (status, _) = serve.post("/hooks/deep", r#"{"n": 1000}"#, &[]);
+    assert_eq!(status, 202);
+    let done = serve.wait_runs("status=succeeded", 1);
+    assert_eq!(done[0]["output"], json!({ "depth": 1000 }));
+    assert_eq!(serve.runs("").len(), 2);
 }

@@ -93,6 +93,7 @@ pub const FUNCTIONS: &[Function] = &[
     f("ferry_skip", &[Value], Value),
     f("ferry_fail", &[Value, Int], Value),
     f("ferry_no_match", &[Int], Value),
+    f("ferry_too_deep", &[], Value),
     f("ferry_catch", &[], Value),
     f("ferry_http", &[Int, Value, Value, Value], Value),
     f("ferry_http_next", &[Int, Value, Value, Value], Value),
@@ -117,6 +118,9 @@ pub mod ctx {
     pub const CONSTANTS: i32 = 8;
     /// `globals: *mut *const Value`.
     pub const GLOBALS: i32 = 16;
+    /// `stack_limit: usize`: the lowest stack address generated code may reach;
+    /// each function's prologue compares its stack pointer with it.
+    pub const STACK_LIMIT: i32 = 32;
 }
 
 #[cfg(test)]

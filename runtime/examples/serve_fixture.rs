@@ -213,6 +213,8 @@ fn main() {
     options.redactor = redactor.clone();
     options.retry.base_delay = Duration::from_millis(50);
     options.poll_interval = Duration::from_millis(50);
+    // The tests' operator token (serve_support::OPERATOR_TOKEN), unless they give another.
+    options.admin_token = Some("fixture-operator-token".into());
     let client = Client::new(redactor.clone());
     let mut jobs: Vec<Arc<dyn Job>> = Vec::new();
     let mut config: Option<serde_json::Value> = None;
@@ -251,6 +253,16 @@ fn main() {
             "--poll-ms" => options.poll_interval = ms(),
             "--lease-ms" => options.lease = ms(),
             "--grace-ms" => options.shutdown_grace = ms(),
+            "--admin-token" => options.admin_token = Some(value.clone()),
+            "--header-timeout-ms" => options.header_read_timeout = ms(),
+            "--body-timeout-ms" => options.body_read_timeout = ms(),
+            "--max-connections" => options.max_connections = value.parse().unwrap_or(1),
+            "--metrics" => {
+                options.metrics_access = match value.as_str() {
+                    "open" => ferry_runtime::serve::MetricsAccess::Open,
+                    _ => ferry_runtime::serve::MetricsAccess::Token,
+                }
+            }
             "--clock-file" => options.clock = Arc::new(FileClock(PathBuf::from(&value))),
             "--job" => jobs.push(Arc::new(
                 parse_job(&value, &client).unwrap_or_else(|e| fail(e)),

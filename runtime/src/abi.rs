@@ -488,6 +488,13 @@ abi! {
         run.raise(&mut *ctx, Pending::Fail(message, loc as u32));
         run.null
     }
+    /// A function's prologue found the stack used up to `ctx.stack_limit`.
+    fn ferry_too_deep(ctx) -> V = unsafe { run(ctx).null }; {
+        let run = run(ctx);
+        let loc = (*ctx).loc;
+        run.raise(&mut *ctx, Pending::TooDeep(loc));
+        run.null
+    }
     fn ferry_no_match(ctx, loc: i64) -> V = unsafe { run(ctx).null }; {
         let run = run(ctx);
         run.raise(&mut *ctx, Pending::Error(RuntimeError::runtime("no `match` arm matches this value"), loc as u32));

@@ -135,6 +135,7 @@ pub unsafe fn execute(
         constants: run.constants.as_ptr(),
         globals: globals.as_mut_ptr(),
         run: run_ptr,
+        stack_limit: crate::stack_guard::limit(),
     };
     unsafe { main(&mut ctx) };
     drop(globals);
@@ -243,6 +244,7 @@ pub fn load_config(
                 loaded.adaptors.push(value);
             }
             Err(e) => {
+                let e = crate::secret_places::hide_secret_values(e, desc);
                 let message = redactor.redact(&e.to_string()).into_owned();
                 let message = message.replacen('$', &format!("$.{}", adaptor.name), 1);
                 return Err(format!(
@@ -276,14 +278,20 @@ fn policy(adaptor: &str, retry: Option<&serde_json::Value>) -> Result<crate::htt
     };
     let Some(fields) = retry.as_object() else {
         return Err(format!(
-            "{}: expected an object such as {{ \"attempts\": 4, \"timeout_seconds\": 30 }}",
-            at("")
+            "{}: expected an object such as {{ \"attempts\": 4, \"timeout_seconds\": 30 }}, found {}",
+            at(""),
+            crate::secret_places::json_kind(retry)
         ));
     };
     for (key, value) in fields {
         let Some(number) = value.as_f64().filter(|x| *x >= 0.0 && x.is_finite()) else {
+            // Only a number is shown: a string here may be a secret put in the wrong place.
+            let found = match value {
+                serde_json::Value::Number(n) => n.to_string(),
+                other => crate::secret_places::json_kind(other).to_string(),
+            };
             return Err(format!(
-                "{}: expected a number of 0 or more, found {value}",
+                "{}: expected a number of 0 or more, found {found}",
                 at(key)
             ));
         };
@@ -299,9 +307,18 @@ fn policy(adaptor: &str, retry: Option<&serde_json::Value>) -> Result<crate::htt
             "timeout_seconds" => policy.timeout = seconds(),
             "max_delay_seconds" => policy.max_delay = seconds(),
             "base_delay_seconds" => policy.base_delay = seconds(),
+            "max_response_bytes" if number.fract() == 0.0 && number >= 1.0 => {
+                policy.max_response_bytes = number as u64
+            }
+            "max_response_bytes" => {
+                return Err(format!(
+                    "{}: expected a whole number of bytes, 1 or more, found {value}",
+                    at(key)
+                ));
+            }
             _ => {
                 return Err(format!(
-                    "{}: unknown setting; use attempts, timeout_seconds, max_delay_seconds or base_delay_seconds",
+                    "{}: unknown setting; use attempts, timeout_seconds, max_delay_seconds, base_delay_seconds or max_response_bytes",
                     at(key)
                 ));
             }

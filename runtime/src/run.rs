@@ -26,6 +26,8 @@ pub struct Ctx {
     pub constants: *const *const Value,
     pub globals: *mut *const Value,
     pub run: *mut Run,
+    /// The lowest stack address generated code may use (see `stack_guard`).
+    pub stack_limit: usize,
 }
 
 const _: () = {
@@ -35,6 +37,7 @@ const _: () = {
     assert!(offset_of!(Ctx, loc) == ctx::LOC as usize);
     assert!(offset_of!(Ctx, constants) == ctx::CONSTANTS as usize);
     assert!(offset_of!(Ctx, globals) == ctx::GLOBALS as usize);
+    assert!(offset_of!(Ctx, stack_limit) == ctx::STACK_LIMIT as usize);
 };
 
 /// A function value: generated code and its captured words.
@@ -55,6 +58,9 @@ pub enum Pending {
     Skip(Option<String>),
     /// A bug in Ferry itself.
     Internal(String),
+    /// The calls nested deeper than the stack allows; the location of the
+    /// call that went too deep. Not catchable, like `fail`.
+    TooDeep(u32),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -331,6 +337,15 @@ impl Run {
                     error: Some(message),
                 }
             }
+            Some(Pending::TooDeep(loc)) => Outcome {
+                exit_code: 1,
+                output: None,
+                error: Some(format!(
+                    "recursion too deep at {}: {}",
+                    self.location(loc),
+                    crate::stack_guard::EXPLANATION
+                )),
+            },
             Some(Pending::Error(error, loc)) => {
                 let error = error.redact(&self.redactor);
                 let message = format!("{} (at {})", error.message, self.location(loc));

@@ -10,6 +10,8 @@
 //! - its URL-encoded forms (`application/x-www-form-urlencoded`, as in query strings
 //!   and form bodies, and RFC 3986 percent-encoding, as in paths);
 //! - its JSON-escaped form (a secret with `"` or `\` inside a JSON document);
+//! - its base64 forms (standard and URL-safe, padded or not): a bearer token or
+//!   an API key a server echoes encoded;
 //! - for a basic-auth pair, the base64 of `user:password` (the `Authorization`
 //!   header a server may echo).
 //!
@@ -156,12 +158,24 @@ fn variants(secret: &str) -> Vec<String> {
     let percent = percent_encoding::utf8_percent_encode(secret, URI_COMPONENT).to_string();
     let json = serde_json::to_string(secret).expect("a string always serializes");
     let json = json[1..json.len() - 1].to_string();
-    for v in [form, percent, json] {
+    let mut forms = vec![form, percent, json];
+    forms.extend(base64_forms(secret));
+    for v in forms {
         if !out.contains(&v) {
             out.push(v);
         }
     }
     out
+}
+
+/// A secret's base64 forms (standard and URL-safe, with and without padding): a
+/// token or key that a server echoes encoded, or that a job sends encoded.
+fn base64_forms(secret: &str) -> Vec<String> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .map(|engine| engine.encode(secret))
+        .collect()
 }
 
 /// Everything but RFC 3986's unreserved characters.
@@ -217,6 +231,15 @@ mod tests {
     }
 
     #[test]
+    fn single_secrets_register_their_base64_forms() {
+        let r = Redactor::new();
+        r.add("tok-abc.123?");
+        // base64("tok-abc.123?"), standard and URL-safe.
+        assert_eq!(r.redact("echo dG9rLWFiYy4xMjM/"), "echo ***");
+        assert_eq!(r.redact("echo dG9rLWFiYy4xMjM_"), "echo ***");
+    }
+
+    #[test]
     fn basic_auth_pair_registers_base64() {
         let r = Redactor::new();
         r.add_basic_auth("alice", "s3cret-pw");
@@ -233,7 +256,8 @@ mod tests {
             .join()
             .unwrap();
         assert_eq!(r.redact("Bearer token-123"), "Bearer ***");
-        assert_eq!(format!("{r:?}"), "Redactor(1 patterns)");
+        // The token and its base64 (which is the same in every base64 alphabet).
+        assert_eq!(format!("{r:?}"), "Redactor(2 patterns)");
     }
 
     #[test]

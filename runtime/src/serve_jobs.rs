@@ -218,6 +218,31 @@ pub struct ServeArgs {
     /// How serve's own log lines are written to standard error.
     #[arg(long, value_enum, default_value = "human")]
     pub log_format: job_main::LogFormatArg,
+    /// The operator token that /runs (and /metrics) require [default: FERRY_ADMIN_TOKEN,
+    /// else the stored one, else a new one printed at this first start].
+    #[arg(long, value_name = "TOKEN")]
+    pub admin_token: Option<String>,
+    /// Whether /metrics needs the operator token too.
+    #[arg(long, value_enum, default_value = "token")]
+    pub metrics: MetricsArg,
+    /// How long a client may take to send a request's headers.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_timeout: Duration,
+    /// How long a client may take to send a webhook's body (408 after).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub body_timeout: Duration,
+    /// The most HTTP connections open at once; more are closed at once.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub max_connections: usize,
+}
+
+/// `--metrics`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum MetricsArg {
+    /// Anyone who reaches the port may read /metrics.
+    Open,
+    /// /metrics needs the operator token, as /runs does.
+    Token,
 }
 
 impl ServeArgs {
@@ -283,6 +308,17 @@ unsafe fn try_serve(jobs: Vec<JobCode>, args: &ServeArgs) -> Result<(), (i32, St
         attempts: args.attempts,
         base_delay: args.retry_delay,
         ..serve::RetryPolicy::default()
+    };
+    options.admin_token = args
+        .admin_token
+        .clone()
+        .or_else(|| std::env::var("FERRY_ADMIN_TOKEN").ok());
+    options.header_read_timeout = args.header_timeout;
+    options.body_read_timeout = args.body_timeout;
+    options.max_connections = args.max_connections.max(1);
+    options.metrics_access = match args.metrics {
+        MetricsArg::Open => serve::MetricsAccess::Open,
+        MetricsArg::Token => serve::MetricsAccess::Token,
     };
     let mut served: Vec<Arc<dyn serve::Job>> = Vec::new();
     let mut secrets = BTreeMap::new();

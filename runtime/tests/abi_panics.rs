@@ -26,6 +26,7 @@ fn a_panic_in_a_runtime_function_is_an_internal_error_not_an_abort() {
         constants: run.constants.as_ptr(),
         globals: globals.as_mut_ptr(),
         run: run_ptr,
+        stack_limit: 0,
     };
     // Shape 7 does not exist: indexing the program's shapes panics inside the call.
     // The failed call still returns a valid value (null), so compiled code that reads

@@ -285,3 +285,48 @@ async fn a_run_that_outlasts_the_grace_period_goes_back_to_the_queue() {
     assert_eq!(run["attempts"], 1, "the interrupted attempt does not count");
     assert_eq!(recorder.count(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_during_which_the_process_died_counts_as_an_attempt_with_that_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let recorder = Recorder::start().await;
+    let gate = dir.path().join("go");
+    let job = format!(
+        "name=reg;trigger=webhook:/reg;block={};action=post:{}",
+        gate.display(),
+        recorder.url("/sink")
+    );
+    let a = args(&[
+        ("--state", state.to_str().unwrap()),
+        ("--job", &job),
+        ("--attempts", "1"),
+    ]);
+    let mut first = Fixture::start(dir.path(), &a);
+    let resp = client()
+        .post(first.url("/reg"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 202);
+    wait_run(&first.base, "", "the run to start", |r| {
+        r["status"] == "running"
+    })
+    .await;
+    first.kill9();
+
+    // Its one attempt was the interrupted one: dead, not run again.
+    let second = Fixture::start(dir.path(), &a);
+    std::fs::write(&gate, "").unwrap();
+    let all = runs(&second.base, "").await;
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0]["status"], "dead");
+    assert_eq!(all[0]["attempts"], 1);
+    assert_eq!(
+        all[0]["error"],
+        "the process running attempt 1 of this run stopped (killed or crashed); no attempts are left"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(recorder.count(), 0, "never run again");
+}

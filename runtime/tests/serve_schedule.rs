@@ -78,6 +78,7 @@ async fn start(state: &Path, clock: &ManualClock, job: Arc<ClosureJob>) -> Runni
     options.clock = Arc::new(clock.clone());
     options.handle_signals = false;
     options.poll_interval = Duration::from_millis(20);
+    options.admin_token = Some(OPERATOR_TOKEN.into());
     ferry_runtime::serve::start(vec![job as Arc<dyn Job>], options)
         .await
         .expect("serve starts")

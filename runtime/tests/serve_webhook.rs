@@ -372,10 +372,15 @@ async fn operations_endpoints() {
     assert_eq!(dead[0]["error"], "boom");
     assert_eq!(dead[0]["output"], Value::Null);
 
-    let bad = c.get(fx.url("/runs?status=done")).send().await.unwrap();
-    assert_eq!(bad.status(), 400);
-    let bad = c.get(fx.url("/runs?limit=ten")).send().await.unwrap();
-    assert_eq!(bad.status(), 400);
+    for query in ["status=done", "limit=ten", "after=ten"] {
+        let bad = c
+            .get(fx.url(&format!("/runs?{query}")))
+            .bearer_auth(OPERATOR_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 400, "{query}");
+    }
 
     let missing = c.post(fx.url("/nothing")).body("{}").send().await.unwrap();
     assert_eq!(missing.status(), 404);
@@ -383,7 +388,12 @@ async fn operations_endpoints() {
     assert_eq!(get.status(), 405);
     assert_eq!(get.headers()["allow"], "POST");
 
-    let m = c.get(fx.url("/metrics")).send().await.unwrap();
+    let m = c
+        .get(fx.url("/metrics"))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .unwrap();
     assert!(
         m.headers()["content-type"]
             .to_str()
@@ -472,4 +482,223 @@ fn a_second_process_on_the_same_state_folder_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is in use by another `serve`"), "{err}");
+}
+
+/// Sends a request head announcing a 100 MB body, and nothing of the body; the
+/// answer, if any arrives within `PATIENCE`.
+fn head_only(addr: std::net::SocketAddr, path: &str, headers: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 104857600\r\n{headers}\r\n"
+    )
+    .unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = stream.read(&mut answer).unwrap_or(0);
+    String::from_utf8_lossy(&answer[..n]).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_in_headers_are_refused_before_the_body_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let fx = Fixture::start(
+        dir.path(),
+        &args(&[
+            ("--state", state.to_str().unwrap()),
+            ("--config", &config(dir.path())),
+            (
+                "--job",
+                "name=keyed;trigger=webhook:/keyed;auth=api_key:X-Api-Key",
+            ),
+            ("--job", "name=basic;trigger=webhook:/basic;auth=basic"),
+        ]),
+    );
+    let addr = fx.addr;
+    for (path, headers) in [
+        ("/keyed", "x-api-key: wrong\r\n"),
+        ("/keyed", ""),
+        ("/basic", "authorization: Basic bm9ib2R5Om5vcGU=\r\n"),
+    ] {
+        let answer = tokio::task::spawn_blocking(move || head_only(addr, path, headers))
+            .await
+            .unwrap();
+        assert!(
+            answer.starts_with("HTTP/1.1 401 Unauthorized\r\n"),
+            "{path}: {answer:?}"
+        );
+        assert!(
+            answer.ends_with("{\"error\":\"unauthorized\"}"),
+            "{answer:?}"
+        );
+    }
+    let m = metrics(&fx.base).await;
+    assert_eq!(
+        metric(
+            &m,
+            "ferry_events_rejected_total{job=\"keyed\",reason=\"unauthorized\"}"
+        ),
+        2.0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_api_needs_the_token_and_runs_page_by_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let fx = Fixture::start(
+        dir.path(),
+        &args(&[
+            ("--state", state.to_str().unwrap()),
+            ("--job", "name=ok;trigger=webhook:/ok"),
+        ]),
+    );
+    let c = client();
+    for path in ["/runs", "/metrics", "/runs?token=wrong"] {
+        let r = c.get(fx.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 401, "{path}");
+    }
+    for _ in 0..5 {
+        let r = c.post(fx.url("/ok")).body("{}").send().await.unwrap();
+        assert_eq!(r.status(), 202);
+    }
+    wait_for("five runs", || async {
+        (runs(&fx.base, "status=succeeded").await.len() == 5).then_some(())
+    })
+    .await;
+    let page = |query: String| {
+        let c = c.clone();
+        let url = fx.url(&query);
+        async move {
+            let r = c.get(url).bearer_auth(OPERATOR_TOKEN).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            serde_json::from_slice::<Value>(&r.bytes().await.unwrap()).unwrap()
+        }
+    };
+    let mut seen = Vec::new();
+    let mut next = Value::String("/runs?job=ok&limit=2".into());
+    let mut pages = 0;
+    while let Value::String(link) = next {
+        let body = page(link).await;
+        for run in body["runs"].as_array().unwrap() {
+            seen.push(run["id"].as_i64().unwrap());
+        }
+        next = body["next"].clone();
+        pages += 1;
+    }
+    assert_eq!(pages, 3, "2 + 2 + 1");
+    let mut expected = seen.clone();
+    expected.sort_by(|a, b| b.cmp(a));
+    expected.dedup();
+    assert_eq!(seen, expected, "newest first, each run once");
+    assert_eq!(seen.len(), 5);
+    let first = page("/runs?limit=2".into()).await;
+    assert_eq!(
+        first["next"],
+        json!(format!("/runs?limit=2&after={}", seen[1]))
+    );
+}
+
+/// Reads from `stream` until the server closes it; `Err` if it is still open
+/// after `PATIENCE`.
+fn read_until_closed(stream: &mut std::net::TcpStream) -> Result<String, String> {
+    use std::io::Read;
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return Ok(String::from_utf8_lossy(&got).into_owned()),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Ok(String::from_utf8_lossy(&got).into_owned());
+            }
+            Err(e) => return Err(format!("still open: {e}")),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_cut_off_and_connections_are_limited() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let fx = Fixture::start(
+        dir.path(),
+        &args(&[
+            ("--state", state.to_str().unwrap()),
+            ("--job", "name=ok;trigger=webhook:/ok"),
+            ("--header-timeout-ms", "300"),
+            ("--body-timeout-ms", "300"),
+        ]),
+    );
+    let addr = fx.addr;
+    let outcome = tokio::task::spawn_blocking(move || {
+        // Headers that never end: the connection is closed.
+        let mut slow = std::net::TcpStream::connect(addr).unwrap();
+        slow.write_all(b"POST /ok HTTP/1.1\r\nhost: x\r\n").unwrap();
+        let headers = read_until_closed(&mut slow);
+        // A body that never ends: 408, nothing stored.
+        let mut stalled = std::net::TcpStream::connect(addr).unwrap();
+        stalled
+            .write_all(b"POST /ok HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{\"a\":")
+            .unwrap();
+        let body = read_until_closed(&mut stalled);
+        (headers, body)
+    })
+    .await
+    .unwrap();
+    assert_eq!(outcome.0, Ok(String::new()), "closed without an answer");
+    let body = outcome.1.unwrap();
+    assert!(
+        body.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("{\"error\":\"the body did not arrive within 0.3 s; nothing was stored\"}"),
+        "{body}"
+    );
+
+    let m = metrics(&fx.base).await;
+    assert_eq!(
+        metric(
+            &m,
+            "ferry_events_rejected_total{job=\"ok\",reason=\"timed_out\"}"
+        ),
+        1.0
+    );
+    assert_eq!(runs(&fx.base, "").await, Vec::<Value>::new());
+
+    // Three idle connections hold every slot; a fourth is closed at once.
+    let limited = Fixture::start(
+        dir.path(),
+        &args(&[
+            ("--state", dir.path().join("state-2").to_str().unwrap()),
+            ("--job", "name=ok;trigger=webhook:/ok"),
+            ("--max-connections", "3"),
+        ]),
+    );
+    let addr = limited.addr;
+    let held = tokio::task::spawn_blocking(move || {
+        let held: Vec<std::net::TcpStream> = (0..3)
+            .map(|_| std::net::TcpStream::connect(addr).unwrap())
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let mut fourth = std::net::TcpStream::connect(addr).unwrap();
+        let _ = fourth.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n");
+        let refused = read_until_closed(&mut fourth);
+        drop(held);
+        refused
+    })
+    .await
+    .unwrap();
+    assert_eq!(held, Ok(String::new()));
+    let m = wait_for("the held connections to close", || async {
+        let m = metrics(&limited.base).await;
+        (metric(&m, "ferry_connections_open") == 1.0).then_some(m)
+    })
+    .await;
+    assert_eq!(metric(&m, "ferry_connections_refused_total"), 1.0);
 }

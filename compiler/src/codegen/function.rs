@@ -71,6 +71,9 @@ pub fn build<M: Module>(
             }
         }
     }
+    if f.kind != FnKind::Main {
+        e.stack_guard()?;
+    }
     e.stmts(&f.body)?;
     e.default_return();
     e.b.switch_to_block(error_exit);
@@ -171,6 +174,29 @@ impl<M: Module> Emitter<'_, '_, M> {
         let next = self.b.create_block();
         self.b.ins().brif(failed, handler, &[], next, &[]);
         self.b.switch_to_block(next);
+    }
+
+    /// The recursion guard of a function's prologue: when the stack pointer is
+    /// below the runtime's `ctx.stack_limit`, the run fails ("recursion too deep"
+    /// at the call in `ctx.loc`) instead of overflowing the stack.
+    fn stack_guard(&mut self) -> Result<(), String> {
+        let sp = self.b.ins().get_stack_pointer(self.pointer);
+        let limit = self.b.ins().load(
+            self.pointer,
+            MemFlagsData::trusted(),
+            self.ctx,
+            ctx::STACK_LIMIT,
+        );
+        let too_deep = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        let fail = self.b.create_block();
+        let body = self.b.create_block();
+        self.b.ins().brif(too_deep, fail, &[], body, &[]);
+        self.b.switch_to_block(fail);
+        self.call_runtime("ferry_too_deep", &[], self.pointer)?;
+        let exit = self.handlers[0];
+        self.b.ins().jump(exit, &[]);
+        self.b.switch_to_block(body);
+        Ok(())
     }
 
     fn set_loc(&mut self, loc: ir::Loc) {

@@ -14,6 +14,7 @@ use super::dry_run::{DryRun, Recordings};
 use super::error::{HttpError, format_duration};
 use super::oauth2::{Credentials, TokenCache};
 use super::prepare::{Prepared, prepare};
+use super::redirect::{Hop, MAX_REDIRECTS, is_redirect};
 use super::request::Request;
 use super::response::Response;
 use super::retry::{Policy, is_retryable_status, parse_retry_after};
@@ -174,6 +175,35 @@ enum Failure {
     Transport(String),
     Timeout,
     Invalid(String),
+    /// A redirect that is not followed (why).
+    Redirect(String),
+    /// The response body passed the size limit: (status, limit).
+    TooLarge(u16, u64),
+}
+
+/// Why one exchange (a request and its redirects) stopped early.
+enum Step {
+    Http(reqwest::Error),
+    Redirect(String),
+    /// The body is larger than the limit: (status, limit).
+    TooLarge(u16, u64),
+}
+
+/// Reads a response body as it arrives, stopping as soon as it would pass
+/// `limit` bytes (before reading anything if `Content-Length` says so).
+async fn read_body(mut resp: reqwest::Response, limit: u64) -> Result<Vec<u8>, Step> {
+    let status = resp.status().as_u16();
+    if resp.content_length().is_some_and(|n| n > limit) {
+        return Err(Step::TooLarge(status, limit));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Step::Http)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(Step::TooLarge(status, limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 impl Live {
@@ -261,12 +291,31 @@ impl Live {
                         reason,
                     });
                 }
+                Err(Failure::TooLarge(status, limit)) => {
+                    // The server answered; asking again would bring the same body.
+                    return Err(HttpError::ResponseTooLarge {
+                        adaptor: p.adaptor.clone(),
+                        method: p.method,
+                        url: p.display_url.clone(),
+                        status,
+                        limit,
+                    });
+                }
+                Err(Failure::Redirect(reason)) => {
+                    return Err(HttpError::Redirect {
+                        adaptor: p.adaptor.clone(),
+                        method: p.method,
+                        url: p.display_url.clone(),
+                        reason,
+                    });
+                }
             };
             tokio::time::sleep(policy.delay(attempt, retry_after, fastrand::f64())).await;
         }
     }
 
-    /// One attempt: send, and read the whole response within the timeout.
+    /// One attempt: send, follow redirects, and read the whole response within
+    /// the timeout.
     async fn exchange(
         &self,
         p: &Prepared,
@@ -285,29 +334,61 @@ impl Live {
             value.set_sensitive(true);
             headers.insert(AUTHORIZATION, value);
         }
-        let mut builder = client
-            .request(p.method.to_reqwest(), p.url.clone())
-            .headers(headers);
-        if let Some(body) = &p.body {
-            builder = builder.body(body.clone());
-        }
+        let first = Hop {
+            method: p.method,
+            url: p.url.clone(),
+            headers,
+            body: p.body.clone(),
+            credentials: true,
+        };
         let attempt = async {
-            let resp = builder.send().await?;
-            let status = resp.status().as_u16();
-            let headers = resp
-                .headers()
-                .iter()
-                .map(|(n, v)| {
-                    let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
-                    (n.as_str().to_string(), v)
-                })
-                .collect();
-            let body = resp.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>((status, headers, body))
+            let origin = p.url.origin();
+            let mut hop = first;
+            let mut redirects = 0;
+            loop {
+                let mut builder = client
+                    .request(hop.method.to_reqwest(), hop.url.clone())
+                    .headers(hop.headers.clone());
+                if let Some(body) = &hop.body {
+                    builder = builder.body(body.clone());
+                }
+                let resp = builder.send().await.map_err(Step::Http)?;
+                let status = resp.status().as_u16();
+                let location = resp
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                if let (true, Some(location)) = (is_redirect(status), location) {
+                    if redirects == MAX_REDIRECTS {
+                        return Err(Step::Redirect(format!(
+                            "the server redirected it more than {MAX_REDIRECTS} times; check the URL and the server"
+                        )));
+                    }
+                    redirects += 1;
+                    hop = hop
+                        .follow(status, &location, &origin, &p.auth_marks)
+                        .map_err(Step::Redirect)?;
+                    continue;
+                }
+                let headers = resp
+                    .headers()
+                    .iter()
+                    .map(|(n, v)| {
+                        let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                        (n.as_str().to_string(), v)
+                    })
+                    .collect();
+                let body = read_body(resp, policy.max_response_bytes).await?;
+                return Ok::<_, Step>((status, headers, body));
+            }
         };
         match tokio::time::timeout(p.timeout, attempt).await {
             Err(_) => Err(Failure::Timeout),
-            Ok(Err(e)) => Err(classify(e, policy.connect_timeout, redactor)),
+            Ok(Err(Step::Http(e))) => Err(classify(e, policy.connect_timeout, redactor)),
+            Ok(Err(Step::Redirect(reason))) => {
+                Err(Failure::Redirect(redactor.redact(&reason).into_owned()))
+            }
+            Ok(Err(Step::TooLarge(status, limit))) => Err(Failure::TooLarge(status, limit)),
             Ok(Ok((status, headers, body))) => Ok(Response::new(
                 &p.adaptor,
                 p.method,
@@ -329,6 +410,8 @@ impl Live {
         let client = reqwest::Client::builder()
             .user_agent(concat!("ferry/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(connect_timeout)
+            // Redirects are followed by `exchange`, which decides what each hop carries.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("the HTTP client could not be set up: {}", innermost(&e)))?;
         clients.insert(connect_timeout, client.clone());

@@ -31,6 +31,22 @@ pub enum HttpError {
         url: String,
         reason: String,
     },
+    /// A redirect was not followed: to another host with a body, too many, or to
+    /// a URL that cannot be followed.
+    Redirect {
+        adaptor: String,
+        method: Method,
+        url: String,
+        reason: String,
+    },
+    /// The response body (of any status) is larger than the adaptor's limit.
+    ResponseTooLarge {
+        adaptor: String,
+        method: Method,
+        url: String,
+        status: u16,
+        limit: u64,
+    },
     /// No connection could be made (nothing was sent).
     Connect {
         adaptor: String,
@@ -122,6 +138,8 @@ impl HttpError {
         match self {
             HttpError::InvalidUrl { .. } => "invalid_url",
             HttpError::InvalidRequest { .. } => "invalid_request",
+            HttpError::Redirect { .. } => "redirect",
+            HttpError::ResponseTooLarge { .. } => "response_too_large",
             HttpError::Connect { .. } => "connect",
             HttpError::Transport { .. } => "transport",
             HttpError::Timeout { .. } => "timeout",
@@ -135,7 +153,9 @@ impl HttpError {
     /// The response status, for [`HttpError::Status`] and [`HttpError::NotJson`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            HttpError::Status { status, .. } | HttpError::NotJson { status, .. } => Some(*status),
+            HttpError::Status { status, .. }
+            | HttpError::NotJson { status, .. }
+            | HttpError::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -145,6 +165,8 @@ impl HttpError {
         match self {
             HttpError::InvalidUrl { adaptor, .. }
             | HttpError::InvalidRequest { adaptor, .. }
+            | HttpError::Redirect { adaptor, .. }
+            | HttpError::ResponseTooLarge { adaptor, .. }
             | HttpError::Connect { adaptor, .. }
             | HttpError::Transport { adaptor, .. }
             | HttpError::Timeout { adaptor, .. }
@@ -173,6 +195,22 @@ impl fmt::Display for HttpError {
                 url,
                 reason,
             } => write!(f, "{adaptor}: cannot send {method} {url}: {reason}"),
+            HttpError::Redirect {
+                adaptor,
+                method,
+                url,
+                reason,
+            } => write!(f, "{adaptor}: {method} {url}: {reason}"),
+            HttpError::ResponseTooLarge {
+                adaptor,
+                method,
+                url,
+                status,
+                limit,
+            } => write!(
+                f,
+                "{adaptor}: {method} {url} answered {status} with a body larger than {limit} bytes, the adaptor's limit; ask for less (a page, fewer fields), or raise \"max_response_bytes\" in the adaptor's \"retry\" settings"
+            ),
             HttpError::Connect {
                 adaptor,
                 method,

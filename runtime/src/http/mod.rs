@@ -7,6 +7,7 @@
 //! - `retry`: the policy, backoff and `Retry-After`;
 //! - `prepare`: a request as sent on the wire, and as shown (credentials masked);
 //! - `client`: sending, with timeouts and retries; `dry_run`: printing instead;
+//! - `redirect`: following redirects without taking credentials to another host;
 //! - `response`, `error`: the outcomes.
 //!
 //! Generated code is synchronous: [`Client::send`] blocks on a global tokio
@@ -19,6 +20,7 @@ mod dry_run;
 mod error;
 mod oauth2;
 mod prepare;
+mod redirect;
 mod request;
 mod response;
 mod retry;
@@ -32,7 +34,7 @@ pub use dry_run::{Recordings, RecordingsError};
 pub use error::{BODY_EXCERPT_CHARS, HttpError, format_duration};
 pub use request::{Body, Method, Request, join_url, resolve_link};
 pub use response::Response;
-pub use retry::{Policy, is_retryable_status, parse_retry_after};
+pub use retry::{DEFAULT_MAX_RESPONSE_BYTES, Policy, is_retryable_status, parse_retry_after};
 
 /// The runtime's global tokio runtime (two worker threads, IO and time enabled),
 /// created on first use.

@@ -9,6 +9,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::auth::{Auth, is_sensitive_header};
 use super::error::HttpError;
+use super::redirect::AuthMarks;
 use super::request::{Body, Method, Request, encode_form};
 use super::retry::Policy;
 use crate::secrets::{MASK, Redactor};
@@ -34,6 +35,8 @@ pub(crate) struct Prepared {
     pub body_display: Option<String>,
     pub idempotent: bool,
     pub timeout: Duration,
+    /// What the auth adds, to take off when a redirect leaves the origin.
+    pub auth_marks: AuthMarks,
 }
 
 pub(crate) fn prepare(
@@ -95,8 +98,16 @@ pub(crate) fn prepare(
 
     let mut headers = HeaderMap::new();
     let mut display_headers = Vec::new();
+    let mut auth_marks = AuthMarks {
+        header: None,
+        query: match auth {
+            Auth::Query { name, value } => Some((name.clone(), value.clone())),
+            _ => None,
+        },
+    };
     if let (Some((name, value)), Some(masked)) = (auth.header(), auth.masked_header()) {
         let name = header_name(&name).map_err(&invalid_request)?;
+        auth_marks.header = Some(name.clone());
         let mut value = HeaderValue::from_str(&value).map_err(|_| {
             invalid_request(format!(
                 "the auth header {name} has a character that is not allowed in a header"
@@ -157,6 +168,7 @@ pub(crate) fn prepare(
         body_display,
         idempotent: req.idempotent,
         timeout: req.timeout.unwrap_or(policy.timeout),
+        auth_marks,
     })
 }
 

@@ -24,7 +24,13 @@ pub struct Policy {
     pub timeout: Duration,
     /// How long establishing a connection (TCP and TLS) may take.
     pub connect_timeout: Duration,
+    /// The largest response body read, success or error alike; a larger one
+    /// fails the request without being read further.
+    pub max_response_bytes: u64,
 }
+
+/// The default [`Policy::max_response_bytes`]: 256 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
 
 impl Default for Policy {
     fn default() -> Policy {
@@ -34,6 +40,7 @@ impl Default for Policy {
             max_delay: Duration::from_secs(30),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }

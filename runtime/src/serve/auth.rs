@@ -56,6 +56,11 @@ impl Verifier {
         })
     }
 
+    /// Whether the scheme needs the body to check the credentials (HMAC).
+    pub(crate) fn needs_body(&self) -> bool {
+        matches!(self, Verifier::Hmac { .. })
+    }
+
     /// Whether the request carries valid credentials.
     pub(crate) fn verify(&self, headers: &HeaderMap, body: &[u8]) -> bool {
         match self {
@@ -119,7 +124,7 @@ fn check_header_name(job: &str, header: &str) -> Result<String, String> {
 
 /// Compares two secrets in constant time (through their digests, so that the
 /// length does not show either).
-fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+pub(crate) fn same_secret(given: &[u8], expected: &[u8]) -> bool {
     let a = Sha256::digest(given);
     let b = Sha256::digest(expected);
     a.as_slice().ct_eq(b.as_slice()).into()

@@ -240,6 +240,17 @@ pub struct ServeOptions {
     /// heartbeat (renewed every third of it). After that another process may
     /// take it over.
     pub lease: Duration,
+    /// The operator token (`--admin-token` / `FERRY_ADMIN_TOKEN`); `None`: the
+    /// stored one, or, at the first start, a new one printed once.
+    pub admin_token: Option<String>,
+    /// Whether `/metrics` needs the operator token (`--metrics open|token`).
+    pub metrics_access: super::MetricsAccess,
+    /// How long a client may take to send a request's headers.
+    pub header_read_timeout: Duration,
+    /// How long a client may take to send a webhook's body (408 after).
+    pub body_read_timeout: Duration,
+    /// The most HTTP connections open at once; more are closed at once.
+    pub max_connections: usize,
 }
 
 impl ServeOptions {
@@ -262,6 +273,11 @@ impl ServeOptions {
             max_body_bytes: 16 * 1024 * 1024,
             poll_interval: Duration::from_secs(1),
             lease: Duration::from_secs(60),
+            admin_token: None,
+            metrics_access: super::MetricsAccess::Token,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(60),
+            max_connections: 1024,
         }
     }
 }
@@ -280,6 +296,11 @@ impl fmt::Debug for ServeOptions {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("poll_interval", &self.poll_interval)
             .field("lease", &self.lease)
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "***"))
+            .field("metrics_access", &self.metrics_access)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field("max_connections", &self.max_connections)
             .finish_non_exhaustive()
     }
 }

@@ -1,8 +1,10 @@
 //! The HTTP side of serve (axum): one `POST` route per webhook job, and
-//! `GET /healthz`, `GET /runs`, `GET /metrics`.
+//! `GET /healthz`, `GET /runs`, `GET /metrics`. `/runs` (the operator API) needs
+//! the operator token, and `/metrics` too unless `--metrics open`.
 //!
 //! A webhook request is, in order: refused with 503 while shutting down;
-//! authenticated (401, nothing stored); read up to the body limit (413); checked
+//! authenticated from its headers (401, nothing read or stored); read up to the
+//! body limit (413); for HMAC, authenticated over the body (401); checked
 //! against the job's `input:` type (400 with the JSON path, nothing stored);
 //! stored in the inbox, durably, with its `Idempotency-Key`; answered 202
 //! `{"event_id": ...}`. A repeated key answers 202 with the first event's id.
@@ -23,6 +25,7 @@ use serde_json::{Value, json};
 use super::auth::Verifier;
 use super::job::Job;
 use super::metrics::Rejection;
+use super::operator::{self, MetricsAccess};
 use super::store::{Accepted, NewEvent, RunFilter, RunStatus};
 use super::{Shared, new_event_id, rfc3339};
 
@@ -89,9 +92,26 @@ async fn webhook(State(shared): State<Arc<Shared>>, request: Request) -> Respons
             .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         return r;
     }
-    let body = match axum::body::to_bytes(body, shared.max_body_bytes).await {
-        Ok(b) => b,
+    // Credentials in the headers are checked before a byte of the body is read,
+    // so that an unauthenticated caller cannot make serve read (and hold) it.
+    if !hook.verifier.needs_body() && !hook.verifier.verify(&parts.headers, &[]) {
+        return unauthorized(&shared, &job_name, &hook.verifier);
+    }
+    let read = axum::body::to_bytes(body, shared.max_body_bytes);
+    let body = match tokio::time::timeout(shared.body_read_timeout, read).await {
+        Ok(Ok(b)) => b,
         Err(_) => {
+            shared.metrics.rejected(&job_name, Rejection::TimedOut);
+            tracing::warn!(job = %job_name, "webhook rejected: the body did not arrive in time");
+            return error(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the body did not arrive within {} s; nothing was stored",
+                    shared.body_read_timeout.as_secs_f64()
+                ),
+            );
+        }
+        Ok(Err(_)) => {
             shared.metrics.rejected(&job_name, Rejection::TooLarge);
             tracing::warn!(job = %job_name, "webhook rejected: body over the size limit or cut off");
             return error(
@@ -103,17 +123,8 @@ async fn webhook(State(shared): State<Arc<Shared>>, request: Request) -> Respons
             );
         }
     };
-    if !hook.verifier.verify(&parts.headers, &body) {
-        shared.metrics.rejected(&job_name, Rejection::Unauthorized);
-        tracing::warn!(job = %job_name, "webhook rejected: missing or wrong credentials");
-        let mut r = error(StatusCode::UNAUTHORIZED, "unauthorized");
-        if let Some(challenge) = hook.verifier.challenge() {
-            r.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(challenge),
-            );
-        }
-        return r;
+    if hook.verifier.needs_body() && !hook.verifier.verify(&parts.headers, &body) {
+        return unauthorized(&shared, &job_name, &hook.verifier);
     }
     let idempotency_key = match parts.headers.get("idempotency-key") {
         None => None,
@@ -189,6 +200,20 @@ async fn webhook(State(shared): State<Arc<Shared>>, request: Request) -> Respons
     }
 }
 
+/// The 401 of a webhook request without valid credentials.
+fn unauthorized(shared: &Shared, job_name: &str, verifier: &Verifier) -> Response {
+    shared.metrics.rejected(job_name, Rejection::Unauthorized);
+    tracing::warn!(job = %job_name, "webhook rejected: missing or wrong credentials");
+    let mut r = error(StatusCode::UNAUTHORIZED, "unauthorized");
+    if let Some(challenge) = verifier.challenge() {
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(challenge),
+        );
+    }
+    r
+}
+
 /// The request's headers as the job sees them (`trigger.headers`): names in
 /// lower case, in order, without credentials.
 fn context_headers(headers: &HeaderMap, verifier: &Verifier) -> Vec<(String, String)> {
@@ -229,10 +254,49 @@ async fn healthz(State(shared): State<Arc<Shared>>) -> Response {
     }
 }
 
+/// `Err` is the answer to a request of the operator API without the operator
+/// token (401), or when the stored token cannot be read (503).
+async fn operator_only(
+    shared: &Shared,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+) -> Result<(), Response> {
+    let stored = match shared.store.operator_token().await {
+        Ok(stored) => stored,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the operator token");
+            return Err(error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()));
+        }
+    };
+    if operator::authorized(headers, query, stored.as_deref()) {
+        return Ok(());
+    }
+    shared.metrics.operator_refused();
+    tracing::warn!("operator API: a request without the operator token was refused");
+    let mut r = error(
+        StatusCode::UNAUTHORIZED,
+        "the operator API needs the operator token: send the header Authorization: Bearer TOKEN \
+         (or ?token=TOKEN); it was printed when serve first started, or set it with --admin-token",
+    );
+    r.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"ferry operator API\""),
+    );
+    Err(r)
+}
+
+/// Rows of `/runs` one page holds when `limit` is not given, and at most.
+const RUNS_PAGE: u32 = 100;
+const RUNS_PAGE_MAX: u32 = 1000;
+
 async fn runs(
     State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    if let Err(refused) = operator_only(&shared, &headers, &query).await {
+        return refused;
+    }
     let status = match query.get("status").map(String::as_str) {
         None | Some("") => None,
         Some(s) => match RunStatus::parse(s) {
@@ -246,13 +310,25 @@ async fn runs(
         },
     };
     let limit = match query.get("limit").map(String::as_str) {
-        None | Some("") => 100,
+        None | Some("") => RUNS_PAGE,
         Some(l) => match l.parse::<u32>() {
-            Ok(n) if n >= 1 => n.min(1000),
+            Ok(n) if n >= 1 => n.min(RUNS_PAGE_MAX),
             _ => {
                 return error(
                     StatusCode::BAD_REQUEST,
-                    format!("limit must be a number from 1 to 1000, not `{l}`"),
+                    format!("limit must be a number from 1 to {RUNS_PAGE_MAX}, not `{l}`"),
+                );
+            }
+        },
+    };
+    let before = match query.get("after").map(String::as_str) {
+        None | Some("") => None,
+        Some(a) => match a.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    format!("after must be a run id (the `next` of the page before), not `{a}`"),
                 );
             }
         },
@@ -261,9 +337,27 @@ async fn runs(
         job: query.get("job").filter(|j| !j.is_empty()).cloned(),
         status,
         limit,
+        before,
     };
-    match shared.store.list_runs(filter).await {
+    let next_page = |last: i64| {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(job) = &filter.job {
+            q.append_pair("job", job);
+        }
+        if let Some(status) = filter.status {
+            q.append_pair("status", status.as_str());
+        }
+        q.append_pair("limit", &limit.to_string());
+        q.append_pair("after", &last.to_string());
+        format!("/runs?{}", q.finish())
+    };
+    match shared.store.list_runs(filter.clone()).await {
         Ok(rows) => {
+            // A full page may have more after it: `next` is the link to it.
+            let next = match rows.last() {
+                Some(last) if rows.len() == limit as usize => Value::String(next_page(last.id)),
+                _ => Value::Null,
+            };
             let runs: Vec<Value> = rows
                 .into_iter()
                 .map(|r| {
@@ -283,7 +377,7 @@ async fn runs(
                     })
                 })
                 .collect();
-            json_response(StatusCode::OK, json!({ "runs": runs }))
+            json_response(StatusCode::OK, json!({ "runs": runs, "next": next }))
         }
         Err(e) => {
             tracing::error!(error = %e, "cannot read the run log");
@@ -292,7 +386,16 @@ async fn runs(
     }
 }
 
-async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
+async fn metrics(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if shared.metrics_access == MetricsAccess::Token
+        && let Err(refused) = operator_only(&shared, &headers, &query).await
+    {
+        return refused;
+    }
     (
         StatusCode::OK,
         [(

@@ -20,6 +20,8 @@ pub(crate) enum Rejection {
     Unauthorized,
     BadInput,
     TooLarge,
+    /// The body did not arrive within the body-read timeout.
+    TimedOut,
     ShuttingDown,
     StoreError,
 }
@@ -30,6 +32,7 @@ impl Rejection {
             Rejection::Unauthorized => "unauthorized",
             Rejection::BadInput => "bad_input",
             Rejection::TooLarge => "too_large",
+            Rejection::TimedOut => "timed_out",
             Rejection::ShuttingDown => "shutting_down",
             Rejection::StoreError => "store_error",
         }
@@ -52,6 +55,10 @@ struct Inner {
     ticks: BTreeMap<(String, &'static str), u64>,
     durations: BTreeMap<String, Histogram>,
     in_progress: BTreeMap<String, i64>,
+    /// Requests of the operator API refused for want of the operator token.
+    operator_refused: u64,
+    connections_open: i64,
+    connections_refused: u64,
 }
 
 /// All of serve's metrics. Shared by every task; the lock is held for a few
@@ -105,6 +112,22 @@ impl Metrics {
             .ticks
             .entry((job.to_string(), outcome))
             .or_default() += 1;
+    }
+
+    pub(crate) fn connection_opened(&self) {
+        self.lock().connections_open += 1;
+    }
+
+    pub(crate) fn connection_closed(&self) {
+        self.lock().connections_open -= 1;
+    }
+
+    pub(crate) fn connection_refused(&self) {
+        self.lock().connections_refused += 1;
+    }
+
+    pub(crate) fn operator_refused(&self) {
+        self.lock().operator_refused += 1;
     }
 
     pub(crate) fn started(&self, job: &str) {
@@ -238,6 +261,31 @@ impl Metrics {
                 h.count
             );
         }
+        family_into(
+            &mut out,
+            "ferry_operator_refused_total",
+            "counter",
+            "Requests of the operator API (/runs, /metrics) refused without the operator token.",
+        );
+        let _ = writeln!(out, "ferry_operator_refused_total {}", i.operator_refused);
+        family_into(
+            &mut out,
+            "ferry_connections_open",
+            "gauge",
+            "HTTP connections open now.",
+        );
+        let _ = writeln!(out, "ferry_connections_open {}", i.connections_open);
+        family_into(
+            &mut out,
+            "ferry_connections_refused_total",
+            "counter",
+            "HTTP connections closed at once because the connection limit was reached.",
+        );
+        let _ = writeln!(
+            out,
+            "ferry_connections_refused_total {}",
+            i.connections_refused
+        );
         out
     }
 }

@@ -12,18 +12,23 @@
 //! - `config`: [`ServeOptions`], [`Queue`], [`RetryPolicy`], [`TriggerSecrets`];
 //! - `clock`: [`Clock`], the system's or a [`ManualClock`] for tests;
 //! - `auth`: webhook credentials, compared in constant time;
-//! - `http`: the axum routes; `worker`: running runs; `schedule`: cron and every;
+//! - `http`: the axum routes; `listener`: connections, with their limits;
+//! - `worker`: running runs; `schedule`: cron and every;
 //! - `store`: the inbox and run log (`sqlite`, `postgres`);
 //! - `metrics`: Prometheus text; `logging`: redacted JSON logs;
-//! - `shutdown`: signals.
+//! - `operator`: the operator token of `/runs` and `/metrics`;
+//! - `shutdown`: signals; `fd_limit`: the open-files limit raised at start.
 
 mod auth;
 mod clock;
 mod config;
+mod fd_limit;
 mod http;
 mod job;
+mod listener;
 mod logging;
 mod metrics;
+mod operator;
 mod schedule;
 mod shutdown;
 mod store;
@@ -44,6 +49,7 @@ pub use clock::{BoxFuture, Clock, ManualClock, SystemClock};
 pub use config::{Queue, RetryPolicy, ServeOptions, TriggerSecrets, redact_url};
 pub use job::{Job, LogLevel, LogLine, RunResult, Trigger, TriggerContext, WebhookAuth};
 pub use logging::{LogFormat, RedactingStderr, init_logging};
+pub use operator::MetricsAccess;
 pub use shutdown::signals;
 pub use store::RunStatus;
 
@@ -113,6 +119,8 @@ pub(crate) struct Shared {
     pub poll_interval: Duration,
     pub lease: Duration,
     pub max_body_bytes: usize,
+    pub body_read_timeout: Duration,
+    pub metrics_access: MetricsAccess,
 }
 
 /// A serve that is running: its address, and how to stop it.
@@ -182,6 +190,11 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
         max_body_bytes,
         poll_interval,
         lease,
+        admin_token,
+        metrics_access,
+        header_read_timeout,
+        body_read_timeout,
+        max_connections,
     } = options;
 
     // The jobs: unique names, a trigger each, valid schedules, unique paths.
@@ -277,6 +290,13 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
         }
     };
 
+    if let Some(token) = &admin_token {
+        redactor.add(token);
+    }
+    let new_token = operator::set_up(&store, admin_token.as_deref()).await?;
+
+    let open_files = fd_limit::raise();
+
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         ServeError::Listen(format!(
             "cannot listen on {listen}: {e} (is another process using the port? use --listen ADDR:PORT)"
@@ -285,6 +305,12 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
     let addr = listener
         .local_addr()
         .map_err(|e| ServeError::Listen(format!("cannot listen on {listen}: {e}")))?;
+
+    if let Some(token) = new_token {
+        // Once, to the terminal (never to the log): only its hash is kept.
+        eprintln!("{}", operator::announcement(addr, &token));
+        redactor.add(&token);
+    }
 
     let mut job_names: Vec<String> = by_name.keys().cloned().collect();
     job_names.sort();
@@ -306,6 +332,8 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
         poll_interval: poll_interval.max(Duration::from_millis(10)),
         lease: lease.max(Duration::from_secs(3)),
         max_body_bytes,
+        body_read_timeout,
+        metrics_access,
     });
 
     // Stop requests: Running::shutdown, options.shutdown, signals.
@@ -361,14 +389,20 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
     };
 
     let (http_stop, http_stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server =
-        axum::serve(listener, http::router(shared.clone())).with_graceful_shutdown(async move {
-            let _ = http_stop_rx.await;
-        });
-    let server_task = tokio::spawn(async move { server.await });
+    let limits = listener::Limits {
+        header_read_timeout,
+        max_connections,
+    };
+    let server_task = tokio::spawn(listener::serve(
+        listener,
+        http::router(shared.clone()),
+        shared.clone(),
+        limits,
+        http_stop_rx,
+    ));
 
     let names: Vec<String> = shared.job_names.clone();
-    tracing::info!(listen = %addr, jobs = ?names, queue = ?queue, "serve started");
+    tracing::info!(listen = %addr, jobs = ?names, queue = ?queue, open_files = ?open_files, "serve started");
 
     let task = tokio::spawn(async move {
         let _ = raised(&mut stop_rx).await;
@@ -390,8 +424,7 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
         }
         let _ = http_stop.send(());
         let served = match server_task.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ServeError::Internal(format!("the HTTP server failed: {e}"))),
+            Ok(()) => Ok(()),
             Err(e) => Err(ServeError::Internal(format!(
                 "the HTTP server stopped: {e}"
             ))),

@@ -103,6 +103,8 @@ async fn execute(shared: &Arc<Shared>, c: &Claimed) -> Option<Finished> {
     let thread_job = job.clone();
     let spawned = std::thread::Builder::new()
         .name(format!("ferry-job-{}", c.job))
+        // A known stack, from which the recursion guard's limit is derived.
+        .stack_size(crate::stack_guard::JOB_THREAD_STACK)
         .spawn(move || {
             let result =
                 std::panic::catch_unwind(AssertUnwindSafe(|| thread_job.run(&body, &context)))

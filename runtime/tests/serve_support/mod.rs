@@ -254,10 +254,14 @@ pub fn client() -> reqwest::Client {
         .expect("a client")
 }
 
+/// The operator token the fixture is started with.
+pub const OPERATOR_TOKEN: &str = "fixture-operator-token";
+
 /// `GET /runs?query` as JSON.
 pub async fn runs(base: &str, query: &str) -> Vec<Value> {
     let resp = client()
         .get(format!("{base}/runs?{query}"))
+        .bearer_auth(OPERATOR_TOKEN)
         .send()
         .await
         .expect("GET /runs");
@@ -277,6 +281,7 @@ pub async fn wait_run(base: &str, query: &str, what: &str, pred: impl Fn(&Value)
 pub async fn metrics(base: &str) -> String {
     client()
         .get(format!("{base}/metrics"))
+        .bearer_auth(OPERATOR_TOKEN)
         .send()
         .await
         .expect("GET /metrics")

@@ -360,5 +360,6 @@ pub fn fast_policy() -> ferry_runtime::http::Policy {
         max_delay: Duration::from_secs(5),
         timeout: Duration::from_secs(10),
         connect_timeout: Duration::from_secs(5),
+        ..ferry_runtime::http::Policy::default()
     }
 }

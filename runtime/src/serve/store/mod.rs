@@ -190,7 +190,12 @@ pub(crate) struct RunFilter {
     pub job: Option<String>,
     pub status: Option<RunStatus>,
     pub limit: u32,
+    /// Only runs with a smaller id (the cursor of the next page).
+    pub before: Option<i64>,
 }
+
+/// The `meta` key of the operator token's SHA-256 (hex).
+pub(crate) const OPERATOR_TOKEN_KEY: &str = "operator_token_sha256";
 
 /// One row of `GET /runs`.
 #[derive(Clone, Debug)]
@@ -319,6 +324,26 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.list_runs(filter).await,
             Store::Postgres(s) => s.list_runs(&filter).await,
+        }
+    }
+
+    /// Stores the operator token's hash (see `serve::operator`).
+    pub(crate) async fn set_operator_token(
+        &self,
+        hash: String,
+        replace: bool,
+    ) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.set_operator_token(hash, replace).await,
+            Store::Postgres(s) => s.set_operator_token(&hash, replace).await,
+        }
+    }
+
+    /// The operator token's hash (hex SHA-256), if one is stored.
+    pub(crate) async fn operator_token(&self) -> Result<Option<String>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.operator_token().await,
+            Store::Postgres(s) => s.operator_token().await,
         }
     }
 

@@ -89,7 +89,8 @@ pub(crate) struct PgStore {
     pool: Pool,
     /// The lease of a claimed run, in milliseconds.
     lease_ms: i64,
-    /// Runs whose process died this many times are dead-lettered, not re-queued.
+    /// A run whose process died during its last allowed attempt is dead-lettered:
+    /// an interrupted attempt counts like any other.
     interrupted_limit: i32,
 }
 
@@ -181,7 +182,7 @@ impl PgStore {
         Ok(PgStore {
             pool,
             lease_ms: i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4),
-            interrupted_limit: i32::try_from(max_attempts.saturating_add(2)).unwrap_or(i32::MAX),
+            interrupted_limit: i32::try_from(max_attempts).unwrap_or(i32::MAX),
         })
     }
 
@@ -362,9 +363,8 @@ impl PgStore {
                 &format!(
                     "UPDATE ferry_runs SET
                        status = CASE WHEN attempts >= $1 THEN 'dead' ELSE 'queued' END,
-                       error = CASE WHEN attempts >= $1
-                         THEN 'the process stopped during ' || attempts || ' attempts of this run'
-                         ELSE error END,
+                       error = 'the process running attempt ' || attempts || ' of this run stopped (killed, crashed, or cut off from the database)'
+                         || CASE WHEN attempts >= $1 THEN '; no attempts are left' ELSE '' END,
                        owner = NULL, lease_until = NULL
                      WHERE status = 'running' AND lease_until < {DB_NOW}"
                 ),
@@ -459,8 +459,9 @@ impl PgStore {
                 "SELECT id, job, event_id, status, attempts, started_at, finished_at, output, error
                  FROM ferry_runs
                  WHERE ($1::text IS NULL OR job = $1) AND ($2::text IS NULL OR status = $2)
+                   AND ($4::bigint IS NULL OR id < $4)
                  ORDER BY id DESC LIMIT $3",
-                &[&filter.job, &status, &limit],
+                &[&filter.job, &status, &limit, &filter.before],
             )
             .await?;
         Ok(rows
@@ -477,6 +478,39 @@ impl PgStore {
                 error: r.get(8),
             })
             .collect())
+    }
+
+    /// Stores `hash` as the operator token's (replacing the one stored if
+    /// `replace`); whether `hash` is the stored one now. Every process of the
+    /// queue reads the same row.
+    pub(crate) async fn set_operator_token(
+        &self,
+        hash: &str,
+        replace: bool,
+    ) -> Result<bool, StoreError> {
+        let client = self.pool.get().await?;
+        let sql = if replace {
+            "INSERT INTO ferry_meta (key, value) VALUES ($1, $2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        } else {
+            "INSERT INTO ferry_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING"
+        };
+        let changed = client
+            .execute(sql, &[&super::OPERATOR_TOKEN_KEY, &hash])
+            .await?;
+        Ok(changed > 0)
+    }
+
+    /// The operator token's hash, if one is stored.
+    pub(crate) async fn operator_token(&self) -> Result<Option<String>, StoreError> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_opt(
+                "SELECT value FROM ferry_meta WHERE key = $1",
+                &[&super::OPERATOR_TOKEN_KEY],
+            )
+            .await?;
+        Ok(row.map(|r| r.get(0)))
     }
 
     pub(crate) async fn probe(&self, now: i64) -> Result<(), StoreError> {

@@ -94,9 +94,10 @@ pub(crate) struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating) the inbox under `dir`, takes the folder's lock, and queues
-    /// again the runs a dead process left `running`. Runs interrupted that way
-    /// more than `max_attempts + 2` times are dead-lettered instead (a job that
-    /// takes the process down every time must not restart it forever).
+    /// again the runs a dead process left `running`, the interrupted attempt
+    /// counted and its reason recorded. A run interrupted during its last
+    /// attempt is dead-lettered instead (a job that takes the process down every
+    /// time must not restart it forever).
     pub(crate) fn open(dir: &Path, max_attempts: u32) -> Result<(SqliteStore, u64), StoreError> {
         let shown = dir.display();
         std::fs::create_dir_all(dir).map_err(|e| {
@@ -141,18 +142,20 @@ impl SqliteStore {
         let conn = open_connection(&path)?;
         conn.execute_batch(SCHEMA)
             .map_err(|e| StoreError(format!("cannot set up the inbox {}: {e}", path.display())))?;
-        let limit = i64::from(max_attempts) + 2;
-        let dead = conn.execute(
+        // The attempt during which the process died counts, with that reason.
+        let limit = i64::from(max_attempts);
+        conn.execute(
             "UPDATE runs SET status = 'dead', owner = NULL,
-               error = 'the process stopped during ' || attempts || ' attempts of this run'
+               error = 'the process running attempt ' || attempts || ' of this run stopped (killed or crashed); no attempts are left'
              WHERE status = 'running' AND attempts >= ?1",
             params![limit],
         )?;
         let requeued = conn.execute(
-            "UPDATE runs SET status = 'queued', owner = NULL WHERE status = 'running'",
+            "UPDATE runs SET status = 'queued', owner = NULL,
+               error = 'the process running attempt ' || attempts || ' of this run stopped (killed or crashed)'
+             WHERE status = 'running'",
             [],
         )?;
-        let _ = dead;
         let reader = open_connection(&path)?;
 
         let (tx, rx) = mpsc::channel::<Op>();
@@ -350,13 +353,15 @@ impl SqliteStore {
                 "SELECT id, job, event_id, status, attempts, started_at, finished_at, output, error
                  FROM runs
                  WHERE (?1 IS NULL OR job = ?1) AND (?2 IS NULL OR status = ?2)
+                   AND (?4 IS NULL OR id < ?4)
                  ORDER BY id DESC LIMIT ?3",
             )?;
             let rows = stmt.query_map(
                 params![
                     filter.job,
                     filter.status.map(RunStatus::as_str),
-                    filter.limit
+                    filter.limit,
+                    filter.before
                 ],
                 |r| {
                     Ok(RunRow {
@@ -377,6 +382,41 @@ impl SqliteStore {
         })
         .await
         .map_err(|e| StoreError(format!("reading the run log failed: {e}")))?
+    }
+
+    /// Stores `hash` as the operator token's (replacing the one stored if
+    /// `replace`); whether `hash` is the stored one now.
+    pub(crate) async fn set_operator_token(
+        &self,
+        hash: String,
+        replace: bool,
+    ) -> Result<bool, StoreError> {
+        self.write(move |c| {
+            let sql = if replace {
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            } else {
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING"
+            };
+            Ok(c.prepare_cached(sql)?
+                .execute(params![super::OPERATOR_TOKEN_KEY, hash])?
+                > 0)
+        })
+        .await
+    }
+
+    /// The operator token's hash, if one is stored.
+    pub(crate) async fn operator_token(&self) -> Result<Option<String>, StoreError> {
+        let reader = self.reader.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = reader.lock().unwrap_or_else(|e| e.into_inner());
+            conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+                .query_row(params![super::OPERATOR_TOKEN_KEY], |r| r.get(0))
+                .optional()
+                .map_err(StoreError::from)
+        })
+        .await
+        .map_err(|e| StoreError(format!("reading the operator token failed: {e}")))?
     }
 
     pub(crate) async fn probe(&self, now: i64) -> Result<(), StoreError> {
