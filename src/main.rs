@@ -80,7 +80,7 @@ enum Command {
         adaptor: String,
         /// One op of it.
         op: Option<String>,
-        /// A folder of adaptor files, searched before the job's adaptors/ folder and the built-in ones.
+        /// A folder of adaptor files, searched before ./adaptors/ (in the current folder) and the built-in ones.
         #[arg(long = "adaptor-path", value_name = "DIR")]
         adaptor_paths: Vec<PathBuf>,
     },

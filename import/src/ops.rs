@@ -475,8 +475,16 @@ impl<'d> Ctx<'d> {
     }
 
     fn header_value(&self, ident: &str, ty: &Ty) -> String {
+        // `Bool` has no `to_string`: a `match` writes it as JSON does.
+        let boolean = matches!(self.resolve(ty), Ty::Bool | Ty::Lit(Lit::Bool(_)));
         match self.scalar(ty) {
             Some(true) | None => ident.to_string(),
+            Some(false) if boolean && ty.is_optional() => {
+                format!("match {ident} {{ true => \"true\", false => \"false\", null => null }}")
+            }
+            Some(false) if boolean => {
+                format!("match {ident} {{ true => \"true\", false => \"false\" }}")
+            }
             Some(false) if ty.is_optional() => format!("{ident}?.to_string()"),
             Some(false) => format!("{ident}.to_string()"),
         }
