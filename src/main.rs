@@ -1,6 +1,7 @@
 //! `ferry`: the command-line front end. Each subcommand lives in its own module;
 //! this file only parses arguments and maps outcomes to exit codes.
 
+mod adaptor;
 mod build;
 mod check;
 mod format;
@@ -37,7 +38,7 @@ enum Command {
         /// When to colour terminal output (`auto` honours NO_COLOR and checks for a terminal).
         #[arg(long, value_enum, default_value_t = output::ColorChoice::Auto)]
         color: output::ColorChoice,
-        /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
+        /// A folder of adaptor files, searched before the job's adaptors/ folder and the built-in ones.
         #[arg(long = "adaptor-path", value_name = "DIR")]
         adaptor_paths: Vec<PathBuf>,
     },
@@ -47,7 +48,7 @@ enum Command {
         job: PathBuf,
         #[command(flatten)]
         args: ferry_runtime::job_main::RunArgs,
-        /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
+        /// A folder of adaptor files, searched before the job's adaptors/ folder and the built-in ones.
         #[arg(long = "adaptor-path", value_name = "DIR")]
         adaptor_paths: Vec<PathBuf>,
     },
@@ -58,7 +59,7 @@ enum Command {
         jobs: Vec<PathBuf>,
         #[command(flatten)]
         args: ferry_runtime::serve_jobs::ServeArgs,
-        /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
+        /// A folder of adaptor files, searched before the job's adaptors/ folder and the built-in ones.
         #[arg(long = "adaptor-path", value_name = "DIR")]
         adaptor_paths: Vec<PathBuf>,
     },
@@ -69,7 +70,7 @@ enum Command {
         /// The executable to write [default: the job's name, in the current folder].
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
+        /// A folder of adaptor files, searched before the job's adaptors/ folder and the built-in ones.
         #[arg(long = "adaptor-path", value_name = "DIR")]
         adaptor_paths: Vec<PathBuf>,
     },
@@ -79,7 +80,7 @@ enum Command {
         adaptor: String,
         /// One op of it.
         op: Option<String>,
-        /// A folder of adaptor files, searched before ./adaptors/ and the built-in ones.
+        /// A folder of adaptor files, searched before ./adaptors/ (in the current folder) and the built-in ones.
         #[arg(long = "adaptor-path", value_name = "DIR")]
         adaptor_paths: Vec<PathBuf>,
     },
@@ -94,6 +95,46 @@ enum Command {
     },
     /// Start the language server on stdin/stdout.
     Lsp,
+    /// Write adaptors: from an API description, or a type from sample data.
+    Adaptor {
+        #[command(subcommand)]
+        command: AdaptorCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdaptorCommand {
+    /// Write an adaptor file from an API description.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
+    /// Print a Ferry type for sample JSON data: fields seen in every sample are required.
+    Infer {
+        /// The type's name, e.g. `Registration`.
+        name: String,
+        /// JSON files, each one sample (`-` reads standard input).
+        #[arg(required = true)]
+        samples: Vec<PathBuf>,
+        /// Make a small closed set of strings (a status, say) a union of literals.
+        #[arg(long)]
+        enums: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportFormat {
+    /// From an OpenAPI 3.0/3.1 or Swagger 2.0 document, JSON or YAML.
+    Openapi {
+        /// The document (`-` reads standard input).
+        spec: PathBuf,
+        /// The adaptor's name [default: from the document's title].
+        #[arg(long)]
+        name: Option<String>,
+        /// Where to write it (`-` for standard output) [default: adaptors/NAME.ferry].
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Exit codes shared by every subcommand: 0 fine, 1 the files have errors,
@@ -149,6 +190,16 @@ fn main() -> ExitCode {
             return ExitCode::from(build::build(&job, output.as_deref(), &adaptor_paths) as u8);
         }
         Command::Lsp => lsp::run(),
+        Command::Adaptor { command } => match command {
+            AdaptorCommand::Import {
+                format: ImportFormat::Openapi { spec, name, output },
+            } => adaptor::import_openapi(&spec, name.as_deref(), output.as_deref()),
+            AdaptorCommand::Infer {
+                name,
+                samples,
+                enums,
+            } => adaptor::infer(&name, &samples, enums),
+        },
         Command::Docs {
             adaptor,
             op,

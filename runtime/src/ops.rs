@@ -59,6 +59,16 @@ pub fn send(
             (Value::Str(text), Some(ct)) if !ct.contains("json") => {
                 Body::Text(text.as_str().to_string())
             }
+            // A record with a form content type is sent as a form (what
+            // `http.post(…, body_format: "form")` sends): null members are
+            // left out, a list repeats its key.
+            (Value::Object(_) | Value::Record(_), Some(ct))
+                if ct
+                    .to_ascii_lowercase()
+                    .starts_with("application/x-www-form-urlencoded") =>
+            {
+                Body::Form(query_pairs(&body))
+            }
             _ => Body::Json(body.to_serde()),
         };
     }

@@ -184,20 +184,41 @@ impl TypeTable {
 
     /// Whether `ty`, or a type inside it (element, field, member), is `wanted`.
     fn contains(&self, ty: &Ty, depth: u32, wanted: &dyn Fn(&Ty) -> bool) -> bool {
+        self.contains_unseen(ty, depth, wanted, &mut Vec::new())
+    }
+
+    /// `contains`, visiting each named type once: recursive types that refer
+    /// to each other (as generated adaptors' do) would otherwise be walked
+    /// once per path to them, exponentially many.
+    fn contains_unseen(
+        &self,
+        ty: &Ty,
+        depth: u32,
+        wanted: &dyn Fn(&Ty) -> bool,
+        seen: &mut Vec<super::ty::TypeId>,
+    ) -> bool {
         if depth > MAX_DEPTH {
             return false;
+        }
+        if let Ty::Named(id) = ty {
+            if seen.contains(id) {
+                return false;
+            }
+            seen.push(*id);
         }
         let ty = self.resolve(ty);
         if wanted(ty) {
             return true;
         }
         match ty {
-            Ty::List(t) | Ty::Map(t) => self.contains(t, depth + 1, wanted),
+            Ty::List(t) | Ty::Map(t) => self.contains_unseen(t, depth + 1, wanted, seen),
             Ty::Record(r) => r
                 .fields
                 .iter()
-                .any(|f| self.contains(&f.ty, depth + 1, wanted)),
-            Ty::Union(members) => members.iter().any(|m| self.contains(m, depth + 1, wanted)),
+                .any(|f| self.contains_unseen(&f.ty, depth + 1, wanted, seen)),
+            Ty::Union(members) => members
+                .iter()
+                .any(|m| self.contains_unseen(m, depth + 1, wanted, seen)),
             _ => false,
         }
     }

@@ -892,8 +892,10 @@ impl<'a> Checker<'a> {
             self.expect_type(query.span, &ty, &scalar_map, "`query`");
         }
         if let Some(headers) = &http.headers {
-            let ty = self.expr(headers, Some(&Ty::map(Ty::String)));
-            self.expect_type(headers.span, &ty, &Ty::map(Ty::String), "`headers`");
+            // A null header value leaves the header out.
+            let header_map = Ty::map(Ty::optional(Ty::String));
+            let ty = self.expr(headers, Some(&header_map));
+            self.expect_type(headers.span, &ty, &header_map, "`headers`");
         }
         if let Some(body) = &http.body {
             let ty = self.expr(body, None);
