@@ -4,7 +4,9 @@ use crate::output::{self, ColorChoice};
 use ferry_runtime::job_main::{self, RunArgs};
 use std::path::{Path, PathBuf};
 
-/// Checks and compiles a job; on errors, prints them and gives the exit code.
+/// Checks and compiles a job; on errors, prints them and gives the exit code: 2
+/// for a job that does not compile (nothing was run), as for a file that cannot
+/// be read.
 pub fn compile(path: &Path, adaptor_paths: &[PathBuf]) -> Result<ferry_compiler::ir::Program, i32> {
     let analysis = match ferry_compiler::check_file(path, adaptor_paths) {
         Ok(a) => a,
@@ -22,7 +24,7 @@ pub fn compile(path: &Path, adaptor_paths: &[PathBuf]) -> Result<ferry_compiler:
             .collect();
         output::print_human(&errors, &analysis.sources, ColorChoice::Auto);
         eprintln!("error: {} has errors; nothing was run", path.display());
-        return Err(1);
+        return Err(2);
     }
     ferry_compiler::ir::lower(&analysis).map_err(|message| {
         eprintln!("error: {message}");

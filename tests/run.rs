@@ -278,3 +278,31 @@ fn the_readme_first_command_runs_its_example() {
     let output: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(output["month"], "2024-03", "{}", run.stdout);
 }
+
+#[test]
+fn a_job_with_errors_is_not_run_and_exits_2_while_check_exits_1() {
+    let work = tempfile::tempdir().unwrap();
+    let job = work.path().join("broken.ferry");
+    std::fs::write(&job, "let n = 1\noutput n + \"x\"\n").unwrap();
+    let run = capture(
+        Command::new(env!("CARGO_BIN_EXE_ferry"))
+            .arg("run")
+            .arg(&job),
+    );
+    assert_eq!(run.exit, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.ends_with(&format!(
+            "error: {} has errors; nothing was run\n",
+            job.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    let check = capture(
+        Command::new(env!("CARGO_BIN_EXE_ferry"))
+            .arg("check")
+            .arg(&job),
+    );
+    assert_eq!(check.exit, 1, "{}", check.stderr);
+}

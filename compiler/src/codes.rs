@@ -24,6 +24,7 @@ codes! {
     EMPTY_INTERPOLATION = "E0011": "`${}` with nothing inside",
     POSITIONAL_AFTER_NAMED = "E0012": "a positional argument after a named one",
     MISSING_TYPE_ANNOTATION = "E0013": "a function parameter without a type",
+    NESTED_TOO_DEEPLY = "E0014": "code nested deeper than the nesting limit (10,000 levels)",
 
     // Types and names (the checker).
     UNKNOWN_NAME = "E0100": "a name that is not declared",

@@ -319,11 +319,73 @@ async fn bench() {
     println!("  after the typing run (a second server): peak {peak_typing}, now {now_typing}");
 }
 
+/// The time from `didOpen` of `src` to its diagnostics, and from a burst of
+/// `burst` edits (each one sent at once after the previous, as typing does) to
+/// the diagnostics of the last one, with the debounce at 0: stale versions must
+/// not be checked in full one after another.
+async fn shape(src: &str, burst: usize) -> (Duration, Duration) {
+    let mut client = TestClient::new(Options {
+        debounce: Duration::ZERO,
+        ..Options::default()
+    });
+    client.initialize(json!({}), json!({})).await;
+    let start = Instant::now();
+    client.open(URI, 1, src).await;
+    client.diagnostics(URI).await;
+    let open = start.elapsed();
+    let end = position(src, src.len());
+    let start = Instant::now();
+    for version in 2..2 + burst as i32 {
+        client
+            .change(
+                URI,
+                version,
+                json!([{ "range": { "start": end, "end": end }, "text": "\n" }]),
+            )
+            .await;
+    }
+    let last = 1 + burst as i64;
+    while client.diagnostics(URI).await["version"].as_i64() != Some(last) {}
+    (open, start.elapsed())
+}
+
+/// The hostile and long shapes of the front-end benchmark, through the server.
+async fn shapes() {
+    use generate::shapes;
+    println!();
+    println!("ferry lsp on long and deep shapes (debounce 0 ms)");
+    println!(
+        "{:<44} {:>9} {:>16} {:>22}",
+        "shape", "KB", "didOpen -> diags", "20 edits -> last diags"
+    );
+    for (what, src) in [
+        ("one scope, 10,000 lines", shapes::long_scope(10_000)),
+        ("many scopes, 10,000 lines", shapes::many_scopes(10_000)),
+        ("a list of 1,500 records", shapes::record_list(1_500)),
+        ("a list of 3,200 integers", shapes::int_list(3_200)),
+        ("a match of 2,000 arms", shapes::match_arms(2_000)),
+        ("a sum of 6,000 terms", shapes::sum(6_000)),
+        ("records nested 2,500 deep", shapes::nested_records(2_500)),
+    ] {
+        let (open, burst) = shape(&src, EDITS).await;
+        println!(
+            "{:<44} {:>9} {:>16} {:>22}",
+            what,
+            src.len() / 1024,
+            ms(open),
+            ms(burst)
+        );
+    }
+}
+
 fn main() {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap()
-        .block_on(bench());
+        .block_on(async {
+            bench().await;
+            shapes().await;
+        });
 }

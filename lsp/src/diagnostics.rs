@@ -7,7 +7,9 @@
 //!
 //! Publishing: every change schedules a task that waits for the debounce delay
 //! (zero on open and save), gives up if a newer version has arrived meanwhile,
-//! checks the snapshot on a blocking thread, and publishes, tagged with its
+//! waits for the check of an earlier version of the document to end (and gives
+//! up if it is stale by then: stale versions are never checked), checks the
+//! snapshot on a blocking thread, and publishes, tagged with its
 //! version, only if that version is still the document's current one and no
 //! newer result has gone out.
 
@@ -36,6 +38,14 @@ pub async fn publish(state: Arc<State>, uri: Uri, version: i32, delay: Duration)
     if state.documents.version(&uri) != Some(version) || snapshot.version != version {
         return;
     }
+    // One check of a document at a time: a version that became stale while an
+    // earlier one was being checked is never checked, so a burst of edits costs
+    // the check in progress and the last version's, not one check per edit.
+    let gate = state.check_gate(&uri);
+    let turn = gate.lock().await;
+    if state.documents.version(&uri) != Some(version) {
+        return;
+    }
     let analysis = match snapshot.analysis(&state.runner).await {
         Ok(analysis) => analysis,
         Err(failure) => {
@@ -43,6 +53,7 @@ pub async fn publish(state: Arc<State>, uri: Uri, version: i32, delay: Duration)
             return;
         }
     };
+    drop(turn);
     let session = state.session();
     let converted = state
         .runner

@@ -4,7 +4,7 @@
 //! versions), `positions` (offsets <-> LSP positions), `locations` (compiler
 //! spans as LSP locations), `analysis` (compiler work, off the executor,
 //! panic-safe), `diagnostics` (conversion and debounced publishing),
-//! `code_actions`, `formatting`, `symbols`, `folding`, `selection`, and the typed
+//! `code_actions`, `formatting`, `symbols`, `folding`, `selection`, `transport` (framing on stdio), and the typed
 //! features over the compiler's queries (`ferry_compiler::query`): `completion`,
 //! `hover`, `definition`, `signature_help`; `builtin` (the `ferry-builtin:`
 //! documents) and `protocol` (what `ls-types` cannot express).
@@ -26,6 +26,7 @@ mod selection;
 mod server;
 mod signature_help;
 mod symbols;
+mod transport;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -34,7 +35,7 @@ pub use analysis::FaultHook;
 pub use positions::Encoding;
 
 use std::time::Duration;
-use tower_lsp_server::{ClientSocket, LspService, Server};
+use tower_lsp_server::{ClientSocket, LspService};
 
 /// How long diagnostics wait after the last change before they are worked out
 /// and published, unless the client sets `diagnosticsDelayMs`.
@@ -75,6 +76,18 @@ pub fn service(options: Options) -> (Service, ClientSocket) {
     (protocol::Extensions::new(service), socket)
 }
 
+/// Serves the protocol on a byte stream until the client says `exit` or closes
+/// the input; a frame that cannot be read is answered with an error and
+/// skipped.
+pub async fn serve(
+    input: impl tokio::io::AsyncRead + Unpin,
+    output: impl tokio::io::AsyncWrite + Unpin,
+    options: Options,
+) {
+    let (service, socket) = service(options);
+    transport::serve(input, output, service, socket).await;
+}
+
 /// Serves the protocol on standard input and output until the client says `exit`
 /// or closes the input.
 pub fn run_stdio() -> std::io::Result<()> {
@@ -82,12 +95,11 @@ pub fn run_stdio() -> std::io::Result<()> {
         .enable_all()
         .thread_name("ferry-lsp")
         .build()?;
-    runtime.block_on(async {
-        let (service, socket) = service(Options::default());
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
-    });
+    runtime.block_on(serve(
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+        Options::default(),
+    ));
     // Blocking work still running (a long check of a closed document) must not
     // keep the process alive.
     runtime.shutdown_timeout(Duration::from_millis(100));

@@ -80,9 +80,28 @@ pub struct State {
     /// The last version whose diagnostics were published, by document. Held while
     /// publishing, so that an older result never follows a newer one.
     pub published: tokio::sync::Mutex<HashMap<Uri, i32>>,
+    /// Held while a document's diagnostics are worked out (see `diagnostics`).
+    checks: std::sync::Mutex<HashMap<Uri, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl State {
+    /// The lock a document's checks for diagnostics take in turn.
+    pub fn check_gate(&self, uri: &Uri) -> Arc<tokio::sync::Mutex<()>> {
+        let mut checks = self
+            .checks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        checks.entry(uri.clone()).or_default().clone()
+    }
+
+    /// A closed document needs no lock any more.
+    fn forget_gate(&self, uri: &Uri) {
+        self.checks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(uri);
+    }
+
     pub fn session(&self) -> Session {
         self.session.get().copied().unwrap_or(Session {
             debounce: self.options.debounce,
@@ -116,6 +135,7 @@ impl Backend {
                 options,
                 session: OnceLock::new(),
                 published: tokio::sync::Mutex::default(),
+                checks: std::sync::Mutex::default(),
             }),
         }
     }
@@ -297,6 +317,7 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         if self.state.documents.close(&uri) {
+            self.state.forget_gate(&uri);
             diagnostics::clear(&self.state, uri).await;
         }
     }

@@ -7,7 +7,7 @@ use crate::program::Program;
 use crate::run::{Ctx, LogFormat, Outcome, Run, Sink};
 use crate::secrets::Redactor;
 use crate::value::{Object, Str, Value};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 /// A lookup of environment variables (replaceable in tests).
@@ -336,19 +336,26 @@ fn config_file(options: &RunOptions) -> String {
     }
 }
 
+/// The input's bytes, checked to be JSON as they are read (a large input that is
+/// not JSON fails at once, not after it has all been read).
 fn read_input(input: &Input) -> Result<Vec<u8>, String> {
-    match input {
-        Input::None => Ok(Vec::new()),
-        Input::Bytes(b) => Ok(b.clone()),
-        Input::File(path) => std::fs::read(path)
-            .map_err(|e| format!("cannot read the input {}: {e}", path.display())),
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read the input from stdin: {e}"))?;
-            Ok(bytes)
-        }
+    let (read, from) = match input {
+        Input::None => return Ok(Vec::new()),
+        Input::Bytes(b) => return Ok(b.clone()),
+        Input::File(path) => (
+            std::fs::File::open(path).map(json::read_json),
+            path.display().to_string(),
+        ),
+        Input::Stdin => (Ok(json::read_json(std::io::stdin().lock())), "stdin".into()),
+    };
+    let cannot = |e: std::io::Error| match input {
+        Input::File(_) => format!("cannot read the input {from}: {e}"),
+        _ => format!("cannot read the input from {from}: {e}"),
+    };
+    match read.map_err(cannot)? {
+        Ok(bytes) => Ok(bytes),
+        Err(json::ReadError::Io(e)) => Err(cannot(e)),
+        Err(json::ReadError::NotJson(e)) => Err(format!("invalid input: {e}")),
     }
 }
 

@@ -206,6 +206,10 @@ impl Printer<'_> {
     }
 
     fn type_in(&self, ty: &Type, context: TypeContext) -> Doc {
+        crate::stack::deep(|| self.type_in_inner(ty, context))
+    }
+
+    fn type_in_inner(&self, ty: &Type, context: TypeContext) -> Doc {
         let doc = match &ty.kind {
             TypeKind::Name {
                 adaptor: Some(a),

@@ -62,11 +62,12 @@ impl Printer<'_> {
             .map(|s| Entry::new(s.span, move || self.stmt(s)))
             .collect();
         let body = self.lines(entries, block.span.start + 1);
-        let tail = self.comments_before(close);
+        let tail = self.comments_before_closer(close);
         if block.stmts.is_empty() {
             return match tail {
                 Some(comments) => text("{")
                     .append(RcDoc::hardline().append(comments).nest(INDENT))
+                    .append(RcDoc::hardline())
                     .append(text("}")),
                 None => text("{}"),
             };
@@ -82,6 +83,10 @@ impl Printer<'_> {
     }
 
     pub(super) fn stmt(&self, stmt: &Stmt) -> Doc {
+        crate::stack::deep(|| self.stmt_inner(stmt))
+    }
+
+    fn stmt_inner(&self, stmt: &Stmt) -> Doc {
         let keyword = |word: &str, e: &Expr| text(format!("{word} ")).append(self.expr(e));
         let optional = |word: &str, e: &Option<Expr>| match e {
             Some(e) => keyword(word, e),
@@ -159,6 +164,10 @@ impl Printer<'_> {
     }
 
     pub(super) fn expr(&self, e: &Expr) -> Doc {
+        crate::stack::deep(|| self.expr_inner(e))
+    }
+
+    fn expr_inner(&self, e: &Expr) -> Doc {
         match &e.kind {
             ExprKind::Literal(_) | ExprKind::Duration(_) => text(self.slice(e.span)),
             ExprKind::Template(parts) => self.template(parts),

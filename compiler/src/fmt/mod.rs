@@ -99,6 +99,25 @@ struct Brackets {
     span: Span,
 }
 
+/// The parts one after the other, as a balanced tree of appends: a long list
+/// or file is not one chain as deep as it is long (which would overflow the
+/// stack when the document is dropped).
+fn concat(mut parts: Vec<Doc>) -> Doc {
+    fn halves(parts: &mut Vec<Doc>, from: usize) -> Doc {
+        let len = parts.len() - from;
+        match len {
+            0 => RcDoc::nil(),
+            1 => parts.pop().unwrap_or_else(RcDoc::nil),
+            _ => {
+                let right = halves(parts, from + len / 2);
+                let left = halves(parts, from);
+                left.append(right)
+            }
+        }
+    }
+    halves(&mut parts, 0)
+}
+
 fn text(s: impl Into<String>) -> Doc {
     RcDoc::text(s.into())
 }
@@ -138,8 +157,28 @@ impl<'a> Printer<'a> {
     }
 
     /// Comments not printed yet that start before `offset`, each on its own line
-    /// (blank lines between them kept).
+    /// (blank lines between them kept), ending with a line break: what comes
+    /// before an entry.
     fn comments_before(&self, offset: u32) -> Option<Doc> {
+        let (doc, end) = self.comment_lines(offset)?;
+        let doc = doc.append(RcDoc::hardline());
+        // A blank line between the comments and what follows them stays.
+        if self.has_blank_line(end, offset) && offset != u32::MAX {
+            return Some(doc.append(RcDoc::hardline()));
+        }
+        Some(doc)
+    }
+
+    /// The comments before a closing bracket at `closer`, without a line break
+    /// after the last one: the caller breaks the line before the closer, so a
+    /// blank line is never added there (formatting stays idempotent).
+    fn comments_before_closer(&self, closer: u32) -> Option<Doc> {
+        self.comment_lines(closer).map(|(doc, _)| doc)
+    }
+
+    /// The comments not printed yet that start before `offset`, separated by line
+    /// breaks (and the blank lines between them), and where the last one ends.
+    fn comment_lines(&self, offset: u32) -> Option<(Doc, u32)> {
         let mut doc: Option<Doc> = None;
         let mut previous_end = None;
         while let Some(comment) = self
@@ -148,21 +187,18 @@ impl<'a> Printer<'a> {
             .filter(|c| c.span.start < offset)
         {
             self.next_comment.set(self.next_comment.get() + 1);
-            let mut line =
-                width_free(self.slice(comment.span).trim_end()).append(RcDoc::hardline());
-            if previous_end.is_some_and(|end| self.has_blank_line(end, comment.span.start)) {
-                line = RcDoc::hardline().append(line);
-            }
+            let line = width_free(self.slice(comment.span).trim_end());
+            doc = Some(match (doc, previous_end) {
+                (None, _) => line,
+                (Some(d), Some(end)) if self.has_blank_line(end, comment.span.start) => d
+                    .append(RcDoc::hardline())
+                    .append(RcDoc::hardline())
+                    .append(line),
+                (Some(d), _) => d.append(RcDoc::hardline()).append(line),
+            });
             previous_end = Some(comment.span.end);
-            doc = Some(doc.map_or(line.clone(), |d| d.append(line)));
         }
-        // A blank line between the comments and what follows them stays.
-        match (doc, previous_end) {
-            (Some(doc), Some(end)) if self.has_blank_line(end, offset) && offset != u32::MAX => {
-                Some(doc.append(RcDoc::hardline()))
-            }
-            (doc, _) => doc,
-        }
+        Some((doc?, previous_end?))
     }
 
     /// The comment at the end of the line that ends at `after`, if there is one;
@@ -179,7 +215,7 @@ impl<'a> Printer<'a> {
 
     /// Statements or items, one a line, blank lines kept, comments kept.
     fn lines(&self, entries: Vec<Entry<'_>>, start: u32) -> Doc {
-        let mut doc = RcDoc::nil();
+        let mut doc: Vec<Doc> = Vec::with_capacity(entries.len() * 2);
         let mut previous_end = start;
         let mut first = true;
         for entry in entries {
@@ -188,22 +224,22 @@ impl<'a> Printer<'a> {
                 .get(self.next_comment.get())
                 .map_or(entry.span.start, |c| c.span.start.min(entry.span.start));
             if !first {
-                doc = doc.append(RcDoc::hardline());
+                doc.push(RcDoc::hardline());
                 if self.has_blank_line(previous_end, leading_start) {
-                    doc = doc.append(RcDoc::hardline());
+                    doc.push(RcDoc::hardline());
                 }
             }
             if let Some(comments) = self.comments_before(entry.span.start) {
-                doc = doc.append(comments);
+                doc.push(comments);
             }
-            doc = doc.append((entry.doc)());
+            doc.push((entry.doc)());
             if let Some(comment) = self.trailing_comment(entry.span.end) {
-                doc = doc.append(comment);
+                doc.push(comment);
             }
             previous_end = entry.span.end;
             first = false;
         }
-        doc
+        concat(doc)
     }
 
     /// A bracketed sequence: flat when it fits and the author did not break it.
@@ -211,21 +247,22 @@ impl<'a> Printer<'a> {
         let count = entries.len();
         let closer_at = b.span.end.saturating_sub(b.close.len() as u32);
         if count == 0 {
-            return match self.comments_before(closer_at) {
+            return match self.comments_before_closer(closer_at) {
                 Some(comments) => text(b.open)
                     .append(RcDoc::hardline().append(comments).nest(INDENT))
+                    .append(RcDoc::hardline())
                     .append(text(b.close)),
                 None => text(b.open).append(text(b.close)),
             };
         }
         let mut forced = self.broken_in_source(b.span);
-        let mut inner = RcDoc::nil();
+        let mut inner: Vec<Doc> = Vec::with_capacity(count * 3);
         for (i, entry) in entries.into_iter().enumerate() {
             if let Some(comments) = self.comments_before(entry.span.start) {
                 forced = true;
-                inner = inner.append(comments);
+                inner.push(comments);
             }
-            inner = inner.append((entry.doc)());
+            inner.push((entry.doc)());
             let last = i + 1 == count;
             let sep = match (b.sep, last) {
                 (Sep::Comma, false) => text(","),
@@ -234,19 +271,21 @@ impl<'a> Printer<'a> {
                 (Sep::CommaOrLine, false) => RcDoc::nil().flat_alt(text(",")),
                 (Sep::CommaOrLine, true) => RcDoc::nil(),
             };
-            inner = inner.append(sep);
+            inner.push(sep);
             if let Some(comment) = self.trailing_comment(entry.span.end) {
                 forced = true;
-                inner = inner.append(comment);
+                inner.push(comment);
             }
             if !last {
-                inner = inner.append(RcDoc::line());
+                inner.push(RcDoc::line());
             }
         }
-        if let Some(comments) = self.comments_before(closer_at) {
+        if let Some(comments) = self.comments_before_closer(closer_at) {
             forced = true;
-            inner = inner.append(RcDoc::hardline()).append(comments);
+            inner.push(RcDoc::hardline());
+            inner.push(comments);
         }
+        let inner = concat(inner);
         let edge = if forced {
             RcDoc::hardline()
         } else if b.padded {

@@ -557,6 +557,10 @@ impl<'a> Lowerer<'a> {
     }
 
     fn stmt(&mut self, stmt: &'a ast::Stmt, out: &mut Vec<Stmt>) {
+        crate::stack::deep(|| self.stmt_inner(stmt, out))
+    }
+
+    fn stmt_inner(&mut self, stmt: &'a ast::Stmt, out: &mut Vec<Stmt>) {
         match &stmt.kind {
             StmtKind::Let { name, value, .. } => {
                 let repr = self.repr(&self.ty(name.span));
@@ -765,6 +769,10 @@ impl<'a> Lowerer<'a> {
     // ------------------------------------------------------------------ expressions
 
     fn expr(&mut self, e: &'a ast::Expr) -> Lowered {
+        crate::stack::deep(|| self.expr_inner(e))
+    }
+
+    fn expr_inner(&mut self, e: &'a ast::Expr) -> Lowered {
         match &e.kind {
             ExprKind::Literal(lit) => match lit {
                 ast::Literal::Null => (self.null(), Repr::Value),

@@ -60,6 +60,10 @@ pub fn walk<'a>(file: &'a File, visit: &mut dyn FnMut(Node<'a>) -> bool) {
 }
 
 fn node<'a>(n: Node<'a>, visit: &mut dyn FnMut(Node<'a>) -> bool) {
+    crate::stack::deep(|| node_inner(n, visit))
+}
+
+fn node_inner<'a>(n: Node<'a>, visit: &mut dyn FnMut(Node<'a>) -> bool) {
     if !visit(n) {
         return;
     }

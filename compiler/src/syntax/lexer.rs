@@ -61,7 +61,9 @@ pub fn lex(src: &str, file: SourceId) -> Lexed<'_> {
     let mut lexer = Lexer {
         src,
         bytes: src.as_bytes(),
-        pos: 0,
+        // A UTF-8 byte order mark at the start (some Windows editors write one)
+        // is not part of the text.
+        pos: if src.starts_with('\u{feff}') { 3 } else { 0 },
         file,
         tokens: Vec::with_capacity(src.len() / 4),
         comments: Vec::new(),

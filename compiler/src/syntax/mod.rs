@@ -3,6 +3,7 @@
 //! where parts did not parse) and the diagnostics.
 
 pub mod ast;
+pub mod depth;
 mod errors;
 pub mod lexer;
 mod parser;
@@ -61,15 +62,32 @@ pub fn parse(src: &str, file: SourceId) -> Parsed {
         attach_docs(item, &docs);
     }
     check_placement(adaptor.is_some(), &items, file, &mut diagnostics);
+    let file_ast = File {
+        adaptor,
+        items,
+        span: Span::new(0, src.len()),
+    };
+    if let Some(span) = depth::too_deep(&file_ast, depth::LIMIT) {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::NESTED_TOO_DEEPLY,
+                file,
+                Span::new(span.start as usize, span.start as usize + 1),
+                format!("this is nested more than {} levels deep", depth::LIMIT),
+            )
+            .with_label("nested too deeply from here on")
+            .with_note(
+                "Ferry reads expressions, types and blocks nested at most 10,000 levels deep \
+                 (a sum of 10,000 terms is that deep): give parts of it a name with `let`, \
+                 or build a long list from shorter ones",
+            ),
+        );
+    }
 
     crate::diagnostics::sort(&mut diagnostics);
     diagnostics.dedup_by(|a, b| a.span == b.span && a.code == b.code);
     Parsed {
-        file: File {
-            adaptor,
-            items,
-            span: Span::new(0, src.len()),
-        },
+        file: file_ast,
         comments: lexed.comments,
         diagnostics,
     }

@@ -475,9 +475,20 @@ fn type_parser<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>()
         })
         .labelled("a type");
 
-        let optional = atom.foldl_with(just(Token::Question).repeated(), |t, _, e| Type {
-            kind: TypeKind::Optional(Box::new(t)),
-            span: sp(e.span()),
+        // `T??` lexes as the `??` operator: in a type it is two `?`s, so that what
+        // the formatter prints for `T? ?` parses again (`T??` means `T?`).
+        let question = just(Token::Question)
+            .map_with(|_, e| (sp(e.span()), 1))
+            .or(just(Token::QuestionQuestion).map_with(|_, e| (sp(e.span()), 2)));
+        let optional = atom.foldl(question.repeated(), |t, (mark, count)| {
+            let mut t = t;
+            for i in 0..count {
+                t = Type {
+                    span: Span::new(t.span.start as usize, (mark.start + i + 1) as usize),
+                    kind: TypeKind::Optional(Box::new(t)),
+                };
+            }
+            t
         });
 
         just(Token::Pipe)

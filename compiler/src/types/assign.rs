@@ -251,7 +251,7 @@ impl TypeTable {
         }
         let literal = |t: &Ty| self.literals_only(t);
         if literal(a) && literal(b) {
-            return Ty::union([a.clone(), b.clone()]);
+            return self.bounded_union(a, b);
         }
         match (self.resolve(a), self.resolve(b)) {
             (Ty::List(x), Ty::List(y)) => return Ty::list(self.join(x, y)),
@@ -267,7 +267,20 @@ impl TypeTable {
         if self.is_assignable(&na, &Ty::Float) && self.is_assignable(&nb, &Ty::Float) {
             return wrap(Ty::Float);
         }
-        Ty::union([a.clone(), b.clone()])
+        self.bounded_union(a, b)
+    }
+
+    /// `a | b`, widened to the base types (`Int` for `0 | 1 | ...`, `{ id: Int }`
+    /// for `{ id: 0 } | { id: 1 } | ...`) once it has more than
+    /// [`JOINED_MEMBERS`] members: the type of a long list literal is then its
+    /// elements' shape, and joining each element costs the same however long the
+    /// list is.
+    fn bounded_union(&self, a: &Ty, b: &Ty) -> Ty {
+        let union = Ty::union([a.clone(), b.clone()]);
+        match &union {
+            Ty::Union(members) if members.len() > JOINED_MEMBERS => self.widen(&union),
+            _ => union,
+        }
     }
 
     /// Whether a type has literal members anywhere (`"a" | "b"`, `{ kind: "x" }`).
@@ -312,6 +325,10 @@ impl TypeTable {
         }
     }
 }
+
+/// The most members a union worked out from values (a list literal's
+/// elements, the branches of an `if`) keeps before it is widened.
+const JOINED_MEMBERS: usize = 64;
 
 /// A rough kind, to pick the union member a mismatch is reported against.
 fn kind(ty: &Ty) -> u8 {

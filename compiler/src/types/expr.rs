@@ -21,7 +21,7 @@ impl<'a> Checker<'a> {
     /// Checks an expression. `expected` guides literals, lambdas, records and
     /// empty lists; the caller checks the result against what it needs.
     pub fn expr(&mut self, e: &'a ast::Expr, expected: Option<&Ty>) -> Ty {
-        let ty = self.expr_kind(e, expected);
+        let ty = crate::stack::deep(|| self.expr_kind(e, expected));
         self.info
             .expr_types
             .insert((self.file(), e.span), ty.clone());

@@ -13,6 +13,10 @@ const BUILTIN_TYPES: &[&str] = &[
 
 impl Checker<'_> {
     pub(super) fn resolve_type(&mut self, ty: &ast::Type) -> Ty {
+        crate::stack::deep(|| self.resolve_type_inner(ty))
+    }
+
+    fn resolve_type_inner(&mut self, ty: &ast::Type) -> Ty {
         match &ty.kind {
             TypeKind::Name {
                 adaptor: None,

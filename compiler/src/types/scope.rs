@@ -4,6 +4,7 @@
 use super::ty::Ty;
 use crate::source::Span;
 use smol_str::SmolStr;
+use std::collections::HashMap;
 
 #[derive(Clone, Debug)]
 pub struct Local {
@@ -68,6 +69,9 @@ pub struct Scopes {
     locals: Vec<Local>,
     /// Which entries of `locals` are in scope (popped ones stay, for their indexes).
     live: Vec<usize>,
+    /// The live locals by name, innermost last, each with its position in `live`:
+    /// a lookup is one hash probe, not a walk over every local of a long scope.
+    by_name: HashMap<SmolStr, Vec<(usize, usize)>>,
     frames: Vec<Frame>,
     facts: Vec<Fact>,
 }
@@ -95,13 +99,21 @@ impl Scopes {
             .collect();
         self.facts.truncate(frame.first_fact);
         self.facts.extend(resets);
-        self.live
-            .drain(frame.first_local..)
-            .map(|i| Ended {
-                local: self.locals[i].clone(),
+        let mut ended = Vec::with_capacity(self.live.len() - frame.first_local);
+        for i in self.live.drain(frame.first_local..) {
+            let local = self.locals[i].clone();
+            if let Some(shadows) = self.by_name.get_mut(&local.name) {
+                shadows.pop();
+                if shadows.is_empty() {
+                    self.by_name.remove(&local.name);
+                }
+            }
+            ended.push(Ended {
+                local,
                 visible_end: frame.end,
-            })
-            .collect()
+            });
+        }
+        ended
     }
 
     pub fn lambda_depth(&self) -> u32 {
@@ -113,34 +125,33 @@ impl Scopes {
 
     pub fn declare(&mut self, mut local: Local) -> usize {
         local.lambda_depth = self.lambda_depth();
+        let index = self.locals.len();
+        self.by_name
+            .entry(local.name.clone())
+            .or_default()
+            .push((self.live.len(), index));
         self.locals.push(local);
-        let index = self.locals.len() - 1;
         self.live.push(index);
         index
     }
 
     /// The innermost visible local of that name (not across a function boundary).
     pub fn lookup(&self, name: &str) -> Option<usize> {
-        let boundary = self
-            .frames
+        let &(position, index) = self.by_name.get(name)?.last()?;
+        (position >= self.boundary()).then_some(index)
+    }
+
+    /// The first position in `live` of the innermost function's locals.
+    fn boundary(&self) -> usize {
+        self.frames
             .iter()
             .rposition(|f| f.kind == FrameKind::Function)
-            .map_or(0, |i| self.frames[i].first_local);
-        self.live[boundary..]
-            .iter()
-            .rev()
-            .copied()
-            .find(|&i| self.locals[i].name == name)
+            .map_or(0, |i| self.frames[i].first_local)
     }
 
     /// The names of the locals visible here, innermost last.
     pub fn visible_names(&self) -> Vec<SmolStr> {
-        let boundary = self
-            .frames
-            .iter()
-            .rposition(|f| f.kind == FrameKind::Function)
-            .map_or(0, |i| self.frames[i].first_local);
-        self.live[boundary..]
+        self.live[self.boundary()..]
             .iter()
             .map(|&i| self.locals[i].name.clone())
             .collect()

@@ -77,6 +77,10 @@ impl<'a> Checker<'a> {
 
     /// One statement; whether it always leaves (return, skip, fail, break, continue).
     pub fn stmt(&mut self, stmt: &'a ast::Stmt) -> bool {
+        crate::stack::deep(|| self.stmt_inner(stmt))
+    }
+
+    fn stmt_inner(&mut self, stmt: &'a ast::Stmt) -> bool {
         let file = self.file();
         match &stmt.kind {
             StmtKind::Let {

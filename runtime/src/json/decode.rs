@@ -13,7 +13,7 @@
 //! - a failure is recorded in the context (type, excerpt), and each enclosing
 //!   object or list adds its step to the path as the error travels out.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 
@@ -23,6 +23,7 @@ use serde_json::value::RawValue;
 use super::convert::convert_value;
 use super::desc::{FieldDesc, TypeDesc};
 use super::error::{DecodeError, Failure, Seg};
+use super::numbers;
 use super::scalar::{
     Accepted, Scalar, Target, accept, field_type, list_target, missing_field, object_target,
 };
@@ -65,14 +66,20 @@ pub fn decode_source(src: &Source, desc: &TypeDesc) -> Result<Value, DecodeError
     let result = Seed { desc, ctx: &ctx }
         .deserialize(&mut de)
         .and_then(|value| de.end().map(|()| value));
-    result.map_err(|e| match ctx.failure.take() {
+    let value = result.map_err(|e| match ctx.failure.take() {
         Some(failure) => failure.into_error(),
         None => not_json(&e),
-    })
+    })?;
+    if ctx.read_zero.get()
+        && let Some(failure) = numbers::underflow(text)
+    {
+        return Err(failure.into_error());
+    }
+    Ok(value)
 }
 
 /// The error for a parser error (not a type mismatch).
-fn not_json(e: &serde_json::Error) -> DecodeError {
+pub(super) fn not_json(e: &serde_json::Error) -> DecodeError {
     let message = e.to_string();
     // serde_json says "expected `,` or `}` at line 3 column 14"
     let message = match message.rfind(" at line ") {
@@ -114,6 +121,9 @@ struct Ctx<'s> {
     src: &'s Source,
     base: usize,
     failure: RefCell<Option<Failure>>,
+    /// Whether a `Float` 0 was read: it may have been written as a number too
+    /// close to 0 for a `Float` (see `numbers`).
+    read_zero: Cell<bool>,
     /// Extra parts of the open records being decoded, innermost last (a stack:
     /// a nested record finishes before its parent goes on).
     parts: RefCell<Vec<Part>>,
@@ -125,6 +135,7 @@ impl<'s> Ctx<'s> {
             src,
             base: src.as_ptr() as usize,
             failure: RefCell::new(None),
+            read_zero: Cell::new(false),
             parts: RefCell::new(Vec::new()),
         }
     }
@@ -404,6 +415,16 @@ impl<'de> Visitor<'de> for Seed<'_, '_, '_> {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        if v == 0.0 {
+            self.ctx.read_zero.set(true);
+        }
+        if !numbers::exact_int(v)
+            && matches!(accept(self.desc, &Scalar::Float(v)), Some(Accepted::Int(_)))
+        {
+            return Err(self
+                .ctx
+                .fail(Failure::mismatch(self.desc, numbers::beyond_int(v))));
+        }
         self.scalar(Scalar::Float(v))
     }
 

@@ -106,6 +106,16 @@ impl Failure {
         }
     }
 
+    /// `found` where a value of the type written `expected` was expected.
+    pub(crate) fn new(expected: &str, found: String) -> Failure {
+        Failure {
+            rev_path: Vec::new(),
+            expected: expected.into(),
+            found,
+            missing: None,
+        }
+    }
+
     /// The required field `name` (of type `desc`) is missing.
     pub(crate) fn missing(name: &str, desc: &TypeDesc) -> Failure {
         Failure {

@@ -3,10 +3,12 @@
 //! - `desc`: [`TypeDesc`], what the compiler says about a type, and
 //!   its serialized form (`docs/internals/type-descriptors.md`);
 //! - `decode`: JSON text to values, checked against a type on the way;
+//! - `read`: a JSON document read from a stream, checked to be JSON as it is read;
 //! - `convert`: `e as T` on a value in memory;
 //! - `scalar`, `formats`: which scalars a type accepts; the `Date`, `DateTime`
 //!   and `Url` formats;
-//! - `error`: [`DecodeError`] and JSON paths;
+//! - `error`: [`DecodeError`] and JSON paths; `numbers`: numbers the parser
+//!   reads with a loss (beyond an exact `Int`, too close to 0 for a `Float`);
 //! - `write`: values to JSON text; `raw`: the raw member text of open records;
 //! - `stream`: a job's output written piece by piece ([`JsonStream`]);
 //! - `serde_bridge`: to and from `serde_json::Value`.
@@ -15,8 +17,10 @@ mod convert;
 mod decode;
 mod desc;
 mod error;
+mod numbers;
 pub use ferry_meta::formats;
 mod raw;
+mod read;
 mod scalar;
 mod serde_bridge;
 mod stream;
@@ -28,6 +32,7 @@ pub use desc::{FieldDesc, TypeDesc};
 pub(crate) use error::excerpt_str;
 pub use error::{DecodeError, DecodeErrorKind};
 pub use raw::{find_member, parse_members, write_minified};
+pub use read::{ReadError, read_json};
 pub use serde_bridge::to_serde;
 pub use stream::{JsonStream, reindent};
 pub use write::{
