@@ -53,6 +53,16 @@ pub const FUNCTIONS: &[Function] = &[
     f("ferry_trigger", &[], Value),
     f("ferry_adaptor_config", &[Int], Value),
     f("ferry_set_global", &[Int, Value], Value),
+    f("ferry_slots_init", &[Value, Int], Value),
+    f("ferry_slots_drop", &[Value, Int], Value),
+    f("ferry_set", &[Value, Value], Value),
+    f("ferry_take", &[Value, Value], Value),
+    f("ferry_copy", &[Value], Value),
+    f("ferry_copy_kept", &[Value], Value),
+    f("ferry_mark", &[], Int),
+    f("ferry_release", &[Int], Value),
+    f("ferry_append", &[Value, Value], Value),
+    f("ferry_update", &[Value, Value, Value], Value),
     f("ferry_box_int", &[Int], Value),
     f("ferry_box_float", &[Float], Value),
     f("ferry_box_bool", &[Bool], Value),
@@ -102,6 +112,33 @@ pub const FUNCTIONS: &[Function] = &[
     f("ferry_op", &[Int, Int, Words], Value),
 ];
 
+/// The runtime functions whose `Value` result is always a new temporary that
+/// nothing else points to (or the shared `null`): generated code may move it
+/// into a variable's slot (`ferry_take`) instead of copying it. The others may
+/// give back a part of an argument (`ferry_field`, `ferry_list_get`), the run's
+/// `input`, or a shared `true`/`false`.
+pub const FRESH: &[&str] = &[
+    "ferry_box_int",
+    "ferry_box_float",
+    "ferry_text",
+    "ferry_list",
+    "ferry_record",
+    "ferry_object_new",
+    "ferry_concat",
+    "ferry_index",
+    "ferry_as",
+    "ferry_method",
+    "ferry_copy",
+    "ferry_http",
+    "ferry_http_next",
+    "ferry_op_result",
+    "ferry_op",
+];
+
+/// The size of a runtime `Value`: a function's frame holds its variables'
+/// values in slots of this size (the runtime asserts it).
+pub const VALUE_SIZE: u32 = 24;
+
 /// The runtime function called `name`.
 pub fn function(name: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.name == name)
@@ -132,5 +169,12 @@ mod tests {
     fn names_are_unique() {
         let names: HashSet<_> = FUNCTIONS.iter().map(|f| f.name).collect();
         assert_eq!(names.len(), FUNCTIONS.len());
+    }
+
+    #[test]
+    fn fresh_functions_exist_and_give_values() {
+        for name in FRESH {
+            assert_eq!(function(name).map(|f| f.ret), Some(Word::Value), "{name}");
+        }
     }
 }

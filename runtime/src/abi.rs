@@ -1,7 +1,9 @@
 //! Every function generated code calls, and nothing else.
 //!
-//! All take the run's `Ctx` first. Values travel as `*const Value` into the run's
-//! arena; `Int`, `Float` and `Bool` unboxed as `i64`, `f64` and `u8`. A function
+//! All take the run's `Ctx` first. Values travel as `*const Value`: borrowed
+//! for the call (a variable's slot, a temporary of the run's arena, a part of
+//! either); a value given back is a temporary of the current region, or a part
+//! of an argument (docs/internals/native-code.md, "Memory"); `Int`, `Float` and `Bool` unboxed as `i64`, `f64` and `u8`. A function
 //! that fails records the error in the run, sets `ctx.failed`, and returns a
 //! harmless value; the generated code checks `failed` after the call. No panic
 //! crosses this boundary: each function catches its own and reports it as an
@@ -85,6 +87,8 @@ pub(crate) unsafe fn call_closure(
 ) -> crate::error::Result<Value> {
     unsafe {
         let closure = &*(word as *const Closure);
+        // The call's temporaries die with it: its result is copied out first.
+        let mark = run(ctx).mark();
         let result: V = match args {
             [a] => {
                 let f: extern "C" fn(*mut Ctx, *const u64, V) -> V =
@@ -108,10 +112,13 @@ pub(crate) unsafe fn call_closure(
             }
         };
         if (*ctx).failed != 0 || result.is_null() {
+            run(ctx).release(mark);
             // The failure is pending in the run; this error only unwinds the caller.
             return Err(RuntimeError::runtime("an error is pending"));
         }
-        Ok((*result).clone())
+        let value = (*result).clone();
+        run(ctx).release(mark);
+        Ok(value)
     }
 }
 
@@ -183,7 +190,82 @@ abi! {
         run.adaptor_configs.get(adaptor as usize).map_or(run.null, |c| c as V)
     }
     fn ferry_set_global(ctx, index: i64, value: V) -> V = unsafe { run(ctx).null }; {
-        *(*ctx).globals.add(index as usize) = value;
+        let run = run(ctx);
+        *(*ctx).globals.add(index as usize) = run.keep(owned(value));
+        run.null
+    }
+
+    // Memory (docs/internals/native-code.md, "Memory"): a function's variables
+    // own their values in `n` slots of its frame; temporaries live in regions.
+
+    /// A frame's slots, all `null`, when the function starts.
+    fn ferry_slots_init(ctx, slots: V, n: i64) -> V = unsafe { run(ctx).null }; {
+        let slots = slots as *mut Value;
+        for i in 0..n as usize {
+            slots.add(i).write(Value::Null);
+        }
+        run(ctx).null
+    }
+    /// A frame's slots, dropped when the function returns: what only they held is freed.
+    fn ferry_slots_drop(ctx, slots: V, n: i64) -> V = unsafe { run(ctx).null }; {
+        let slots = slots as *mut Value;
+        for i in 0..n as usize {
+            std::ptr::drop_in_place(slots.add(i));
+            slots.add(i).write(Value::Null);
+        }
+        run(ctx).null
+    }
+    /// `x = value`: the slot holds its own reference (the old value is dropped).
+    fn ferry_set(ctx, slot: V, value: V) -> V = unsafe { run(ctx).null }; {
+        if slot != value {
+            *(slot as *mut Value) = owned(value);
+        }
+        run(ctx).null
+    }
+    /// `x = value` for a temporary that nothing else points to (the result of a
+    /// function in `ferry_meta::abi::FRESH`): moved, not counted twice.
+    fn ferry_take(ctx, slot: V, value: V) -> V = unsafe { run(ctx).null }; {
+        if !value.is_null() && slot != value && value != run(ctx).null {
+            *(slot as *mut Value) = std::mem::take(&mut *(value as *mut Value));
+        } else {
+            *(slot as *mut Value) = owned(value);
+        }
+        run(ctx).null
+    }
+    /// A copy of a value as a temporary of the current region (a function's
+    /// result that may be one of its own variables; a closure's capture).
+    fn ferry_copy(ctx, value: V) -> V = unsafe { run(ctx).null }; { run(ctx).alloc(owned(value)) }
+    /// A copy of a value kept until the run ends (the captures of a closure
+    /// that is kept in a variable).
+    fn ferry_copy_kept(ctx, value: V) -> V = unsafe { run(ctx).null }; { run(ctx).keep(owned(value)) }
+    /// The current region's start, as a word.
+    fn ferry_mark(ctx) -> i64 = 0; { run(ctx).mark().to_word() }
+    /// Ends a region: every temporary made since `mark` is dropped.
+    fn ferry_release(ctx, mark: i64) -> V = unsafe { run(ctx).null }; {
+        let run = run(ctx);
+        run.release(crate::arena::Mark::from_word(mark));
+        run.null
+    }
+    /// `x = x + tail` of texts or lists, in place when nothing else holds `x`'s
+    /// text or list (amortised O(1) per element or byte appended).
+    fn ferry_append(ctx, slot: V, tail: V) -> V = unsafe { run(ctx).null }; {
+        let tail = owned(tail);
+        let slot = &mut *(slot as *mut Value);
+        match (slot, tail) {
+            (Value::Str(head), Value::Str(tail)) => head.push_unique(tail.as_str()),
+            (Value::List(head), Value::List(tail)) => crate::stdlib::list::extend_unique(head, &tail[..]),
+            (x, y) => fail_with(ctx, format!("`+` does not join {} and {}", x.kind_name(), y.kind_name())),
+        }
+        run(ctx).null
+    }
+    /// `x = { ..x, key: value }`: the field set in place when nothing else holds
+    /// `x`'s record (an object, or a field its shape lacks, is set by name).
+    fn ferry_update(ctx, slot: V, key: V, value: V) -> V = unsafe { run(ctx).null }; {
+        let value = owned(value);
+        if let Value::Str(key) = val(key) {
+            let key = key.clone();
+            crate::value::update_field(&mut *(slot as *mut Value), key, value);
+        }
         run(ctx).null
     }
 
@@ -531,20 +613,35 @@ abi! {
         let result = crate::ops::check_result(run(ctx), op as usize, val(value));
         give(ctx, result)
     }
-    /// A page's `items` added to what the pages before gave.
+    /// A page's `items` added, in place, to what the pages before gave (`acc`, a
+    /// variable's slot).
     fn ferry_append_page(ctx, acc: V, items: V) -> V = unsafe { run(ctx).null }; {
-        let result = match (val(acc), val(items)) {
-            (Value::List(a), Value::List(b)) => Ok(crate::stdlib::list::concat(a, b)),
-            (a, Value::Null | Value::Absent) => Ok(a.clone()),
-            (_, other) => Err(RuntimeError::runtime(format!("a page's items must be a list, not {}", other.kind_name()))),
-        };
-        give(ctx, result)
+        let items = owned(items);
+        let acc = &mut *(acc as *mut Value);
+        match (acc, items) {
+            (Value::List(a), Value::List(b)) => crate::stdlib::list::extend_unique(a, &b[..]),
+            (_, Value::Null | Value::Absent) => {}
+            (_, other) => fail_with(ctx, format!("a page's items must be a list, not {}", other.kind_name())),
+        }
+        run(ctx).null
     }
     /// A call of a native op.
     fn ferry_op(ctx, op: i64, n: i64, words: *const u64) -> V = unsafe { run(ctx).null }; {
         let args: Vec<Value> = (0..n as usize).map(|i| val(*words.add(i) as V).clone()).collect();
         let result = crate::ops::call(run(ctx), op as usize, args);
         give(ctx, result)
+    }
+}
+
+/// An owned copy of a value (`null` for a null pointer: an unreachable value).
+///
+/// # Safety
+/// `v` is null or points to a value.
+unsafe fn owned(v: V) -> Value {
+    if v.is_null() {
+        Value::Null
+    } else {
+        unsafe { (*v).clone() }
     }
 }
 

@@ -1,11 +1,12 @@
 //! [`ValueArena`]: where the values that generated code points to live.
 //!
-//! Generated code passes `*const Value` around and never frees anything, so a
-//! value must stay where it is for as long as code may hold its pointer: the
-//! arena allocates in chunks that never move. Most values then live until the
-//! run ends. The one exception is a streamed output (`docs/internals/native-code.md`,
-//! "Streamed output"): each element of a mapped list is written out and every
-//! value made for it is released, back to a [`Mark`] taken before it.
+//! Generated code passes `*const Value` around. A variable owns its value in a
+//! slot of its function's frame (docs/internals/native-code.md, "Memory"); the
+//! values that runtime calls give back — temporaries — live here, in chunks that
+//! never move, until the region they were made in ends: generated code takes a
+//! [`Mark`] before each statement of a function's body and before each loop, and
+//! releases back to it after the statement and at the top of every round. A
+//! streamed output releases each element's values the same way.
 
 use std::cell::UnsafeCell;
 
@@ -21,6 +22,21 @@ const MAX_CHUNK: usize = 64 * 1024;
 pub struct Mark {
     chunks: usize,
     len: usize,
+}
+
+impl Mark {
+    /// The mark as one word, for generated code (a chunk holds at most
+    /// [`MAX_CHUNK`] values, so `len` fits in 32 bits).
+    pub fn to_word(self) -> i64 {
+        ((self.chunks as i64) << 32) | self.len as i64
+    }
+
+    pub fn from_word(word: i64) -> Mark {
+        Mark {
+            chunks: (word >> 32) as usize,
+            len: (word & 0xffff_ffff) as usize,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -80,13 +96,17 @@ impl ValueArena {
         }
     }
 
-    /// Drops every value allocated after `mark`.
+    /// Drops every value allocated after `mark`. A mark that lies beyond the
+    /// arena's end (an inner region already released further back) drops nothing.
     ///
     /// # Safety
     /// No pointer to such a value may be used afterwards.
     pub unsafe fn release(&self, mark: Mark) {
         // SAFETY: as in `alloc`; the caller vouches for the pointers.
         let chunks = unsafe { &mut *self.inner.get() };
+        if chunks.full.len() < mark.chunks {
+            return;
+        }
         while chunks.full.len() > mark.chunks {
             let mut chunk = chunks.full.pop().expect("more chunks than the mark");
             chunk.clear();
@@ -101,6 +121,17 @@ impl ValueArena {
         if let Some(last) = chunks.full.last_mut() {
             last.truncate(mark.len);
         }
+    }
+
+    /// How many values the arena holds (for tests and the memory benchmark).
+    pub fn len(&self) -> usize {
+        // SAFETY: as in `alloc`.
+        let chunks = unsafe { &*self.inner.get() };
+        chunks.full.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -142,6 +173,24 @@ mod tests {
             assert!(matches!(unsafe { &*p }, Value::Int(r) if *r == round));
             unsafe { arena.release(mark) };
             assert_eq!(arena.mark(), mark);
+        }
+    }
+
+    #[test]
+    fn a_mark_past_the_end_releases_nothing_and_marks_travel_as_words() {
+        let arena = ValueArena::new();
+        let outer = arena.mark();
+        for n in 0..(FIRST_CHUNK as i64 + 10) {
+            arena.alloc(Value::Int(n));
+        }
+        let inner = arena.mark();
+        assert_eq!(Mark::from_word(inner.to_word()), inner);
+        unsafe { arena.release(outer) };
+        let kept: Vec<*const Value> = (0..20).map(|n| arena.alloc(Value::Int(n))).collect();
+        unsafe { arena.release(inner) };
+        assert_eq!(arena.len(), 20);
+        for (n, p) in kept.iter().enumerate() {
+            assert!(matches!(unsafe { &**p }, Value::Int(v) if *v == n as i64));
         }
     }
 

@@ -1,9 +1,12 @@
 //! One run of a job: its values, its pending error, its output and logs, and how
 //! it ends (the exit codes of docs/running.md).
 //!
-//! Values live in an arena ([`ValueArena`]) for the whole run: generated code
-//! passes pointers to them and never frees anything, so it needs no reference
-//! counting. (A streamed output releases each element's values once it is written.)
+//! Generated code passes pointers to values. Its variables own theirs (slots of
+//! the function's frame); the values runtime calls give back live in the value
+//! arena ([`ValueArena`]) until the region they were made in is released, and
+//! the values of the whole run (constants, globals, closures' captures kept in a
+//! variable) in a second arena that is never released (docs/internals/native-code.md,
+//! "Memory").
 
 use crate::arena::{Mark, ValueArena};
 use crate::error::RuntimeError;
@@ -99,6 +102,9 @@ pub struct Outcome {
 pub struct Run {
     pub program: Program,
     values: ValueArena,
+    /// Values that live until the run ends: `null`, the two Bools, constants,
+    /// globals, and what a closure kept in a variable captured.
+    kept: ValueArena,
     closures: Arena<Closure>,
     words: Arena<u64>,
     pub constants: Vec<*const Value>,
@@ -218,6 +224,7 @@ impl Run {
     ) -> Box<Run> {
         let mut run = Box::new(Run {
             values: ValueArena::new(),
+            kept: ValueArena::new(),
             closures: Arena::new(),
             words: Arena::new(),
             constants: Vec::new(),
@@ -241,17 +248,27 @@ impl Run {
             dry_run: None,
             program,
         });
-        run.null = run.alloc(Value::Null);
-        run.bools = [run.alloc(Value::Bool(false)), run.alloc(Value::Bool(true))];
+        run.null = run.keep(Value::Null);
+        run.bools = [run.keep(Value::Bool(false)), run.keep(Value::Bool(true))];
         let constants: Vec<Value> = run.program.constants.clone();
-        run.constants = constants.into_iter().map(|c| run.alloc(c)).collect();
+        run.constants = constants.into_iter().map(|c| run.keep(c)).collect();
         run.globals = vec![run.null; run.program.globals];
         run
     }
 
-    /// Keeps a value for the rest of the run; generated code holds the pointer.
+    /// A temporary: kept until the current region is released.
     pub fn alloc(&self, value: Value) -> *const Value {
         self.values.alloc(value)
+    }
+
+    /// Keeps a value until the run ends.
+    pub fn keep(&self, value: Value) -> *const Value {
+        self.kept.alloc(value)
+    }
+
+    /// How many temporaries the value arena holds now.
+    pub fn temporaries(&self) -> usize {
+        self.values.len()
     }
 
     /// Where the value arena is now.

@@ -23,6 +23,9 @@ pub use self::object::Object;
 pub use self::record::{Extra, Record, Shape};
 pub use self::text::{INLINE_CAP, Source, Str};
 
+// Generated code lays out variables' slots by this size.
+const _: () = assert!(std::mem::size_of::<Value>() == ferry_meta::abi::VALUE_SIZE as usize);
+
 /// A Ferry value.
 #[derive(Clone, Debug, Default)]
 pub enum Value {
@@ -175,6 +178,32 @@ impl Value {
         let items = self.as_list()?;
         usize::try_from(i).ok().and_then(|i| items.get(i))
     }
+}
+
+/// `target = { ..target, key: value }` in place: a record's present field is set
+/// in its slot, and an object's member by name, without copying the rest when
+/// nothing else holds it (`Rc::make_mut`). Anything else becomes what the spread
+/// gives — an object of the members, then `key` — so that the output is the same
+/// member for member and in the same order.
+pub fn update_field(target: &mut Value, key: Str, value: Value) {
+    if let Value::Record(r) = target
+        && let Some(slot) = r.shape.slot(key.as_str())
+        && !r.slots[slot].is_absent()
+        && !value.is_absent()
+    {
+        Rc::make_mut(r).slots[slot] = value;
+        return;
+    }
+    if let Value::Object(o) = target {
+        Rc::make_mut(o).insert(key, value);
+        return;
+    }
+    let mut object = match target {
+        Value::Record(r) => Object::from_pairs(r.members()),
+        _ => Object::new(),
+    };
+    object.insert(key, value);
+    *target = Value::object(object);
 }
 
 impl From<bool> for Value {
@@ -343,6 +372,33 @@ mod tests {
         assert_eq!(xs.get_index(2), None);
         assert_eq!(xs.get_index(-1), None);
         assert_eq!(Value::Null.get_index(0), None);
+    }
+
+    #[test]
+    fn update_field_in_place_keeps_members_and_order_of_a_spread() {
+        let shape = Shape::intern(&["a", "b"], false);
+        let mut r = Value::record(Record::new(shape, vec![Value::Int(1), Value::Int(2)], None));
+        let before = r.as_record().map(|r| r as *const Record);
+        update_field(&mut r, Str::from("b"), Value::Int(3));
+        assert_eq!(
+            r.as_record().map(|r| r as *const Record),
+            before,
+            "updated in place"
+        );
+        assert_eq!(crate::json::to_json_string(&r), "{\"a\":1,\"b\":3}");
+        let kept = r.clone();
+        update_field(&mut r, Str::from("a"), Value::Int(0));
+        assert_eq!(crate::json::to_json_string(&kept), "{\"a\":1,\"b\":3}");
+        assert_eq!(crate::json::to_json_string(&r), "{\"a\":0,\"b\":3}");
+        update_field(&mut r, Str::from("c"), Value::Int(4));
+        assert_eq!(crate::json::to_json_string(&r), "{\"a\":0,\"b\":3,\"c\":4}");
+        let mut absent =
+            Value::record(Record::new(shape, vec![Value::Absent, Value::Int(2)], None));
+        update_field(&mut absent, Str::from("a"), Value::Int(1));
+        assert_eq!(crate::json::to_json_string(&absent), "{\"b\":2,\"a\":1}");
+        let mut null = Value::Null;
+        update_field(&mut null, Str::from("a"), Value::Int(1));
+        assert_eq!(crate::json::to_json_string(&null), "{\"a\":1}");
     }
 
     #[test]

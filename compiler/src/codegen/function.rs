@@ -1,5 +1,6 @@
 //! One IR function to Cranelift IR.
 
+use super::frame::{Frame, is_fresh};
 use super::{RuntimeFns, clif_type, ctx};
 use crate::ir::{self, Callee, Cmp, Expr, FloatOp, FnKind, IntOp, Repr, Stmt};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -36,6 +37,14 @@ pub fn build<M: Module>(
         vars.push(var);
     }
     let error_exit = b.create_block();
+    let frame = Frame::of(f);
+    let slots = (frame.slots > 0).then(|| {
+        b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            frame.slots * ferry_meta::abi::VALUE_SIZE,
+            3,
+        ))
+    });
     let mut e = Emitter {
         b,
         module,
@@ -49,35 +58,55 @@ pub fn build<M: Module>(
         func_refs: HashMap::new(),
         kind: f.kind,
         ret: f.ret,
+        frame,
+        slots,
+        keep_captures: false,
+        temp_closure: false,
     };
+    if e.slots.is_some() {
+        let (base, n) = e.frame_slots();
+        e.call_runtime("ferry_slots_init", &[base, n], e.pointer)?;
+    }
     match f.kind {
         FnKind::Main => {}
         FnKind::User => {
             for (i, value) in params[1..].iter().enumerate() {
-                e.b.def_var(e.vars[i], *value);
+                e.bind(i as ir::Local, *value)?;
             }
         }
         FnKind::Closure { .. } => {
             let env = params[1];
             for (i, value) in params[2..].iter().enumerate() {
-                e.b.def_var(e.vars[i], *value);
+                e.bind(i as ir::Local, *value)?;
             }
             for (j, slot) in f.captured.iter().enumerate() {
                 let word =
                     e.b.ins()
                         .load(types::I64, MemFlagsData::trusted(), env, (j * 8) as i32);
                 let value = from_word(&mut e.b, word, clif_type(f.locals[*slot as usize], pointer));
-                e.b.def_var(e.vars[*slot as usize], value);
+                e.bind(*slot, value)?;
             }
         }
     }
     if f.kind != FnKind::Main {
         e.stack_guard()?;
     }
-    e.stmts(&f.body)?;
-    e.default_return();
+    // Each statement of the body is a region: its temporaries die after it.
+    for s in &f.body {
+        if matches!(
+            s,
+            Stmt::Return(_) | Stmt::Raise(_) | Stmt::Break | Stmt::Continue
+        ) {
+            e.stmt(s)?;
+        } else {
+            let mark = e.mark()?;
+            e.stmt(s)?;
+            e.release(mark)?;
+        }
+    }
+    e.default_return()?;
     e.b.switch_to_block(error_exit);
-    e.default_return();
+    e.default_return()?;
     e.b.seal_all_blocks();
     let config = e.module.target_config();
     e.b.finalize(config);
@@ -124,6 +153,15 @@ struct Emitter<'a, 'm, M: Module> {
     func_refs: HashMap<FuncId, FuncRef>,
     kind: FnKind,
     ret: Repr,
+    frame: Frame,
+    /// The frame's slots (`frame.slots` values), if it has any.
+    slots: Option<cranelift_codegen::ir::StackSlot>,
+    /// Set while building a closure that is assigned to a variable: it may
+    /// outlive the region it is made in, so its captures are kept for the run.
+    keep_captures: bool,
+    /// Set while building a function value that is an argument of a runtime
+    /// call (see `runtime_arg`).
+    temp_closure: bool,
 }
 
 impl<M: Module> Emitter<'_, '_, M> {
@@ -151,17 +189,85 @@ impl<M: Module> Emitter<'_, '_, M> {
         self.continue_in_new_block();
     }
 
-    fn default_return(&mut self) {
+    fn default_return(&mut self) -> Result<(), String> {
         match self.kind {
-            FnKind::Main => {
-                self.b.ins().return_(&[]);
-            }
+            FnKind::Main => self.exit(None),
             _ => {
                 let ty = self.ty(self.ret);
                 let z = zero(&mut self.b, ty);
-                self.b.ins().return_(&[z]);
+                self.exit(Some(z))
             }
         }
+    }
+
+    /// Drops the frame's slots and returns.
+    fn exit(&mut self, value: Option<Value>) -> Result<(), String> {
+        if self.slots.is_some() {
+            let (base, n) = self.frame_slots();
+            self.call_runtime("ferry_slots_drop", &[base, n], self.pointer)?;
+        }
+        match value {
+            Some(v) => self.b.ins().return_(&[v]),
+            None => self.b.ins().return_(&[]),
+        };
+        Ok(())
+    }
+
+    /// The address of the frame's first slot, and the number of slots.
+    fn frame_slots(&mut self) -> (Value, Value) {
+        let base = self.slot_addr(0);
+        let n = self.b.ins().iconst(types::I64, self.frame.slots as i64);
+        (base, n)
+    }
+
+    fn slot_addr(&mut self, slot: u32) -> Value {
+        let stack = self.slots.expect("a frame with slots");
+        let offset = (slot * ferry_meta::abi::VALUE_SIZE) as i32;
+        self.b.ins().stack_addr(self.pointer, stack, offset)
+    }
+
+    /// Starts a region: the arena's mark, in a variable (it is used across blocks).
+    fn mark(&mut self) -> Result<Variable, String> {
+        let mark = self.call_runtime("ferry_mark", &[], types::I64)?;
+        let var = self.b.declare_var(types::I64);
+        self.b.def_var(var, mark);
+        Ok(var)
+    }
+
+    /// Drops the temporaries made since `mark`.
+    fn release(&mut self, mark: Variable) -> Result<(), String> {
+        let mark = self.b.use_var(mark);
+        self.call_runtime("ferry_release", &[mark], self.pointer)?;
+        Ok(())
+    }
+
+    /// Gives a local its first value: a borrowed pointer, or a copy in its slot.
+    fn bind(&mut self, local: ir::Local, value: Value) -> Result<(), String> {
+        match self.frame.slot(local) {
+            Some(slot) => {
+                let addr = self.slot_addr(slot);
+                self.call_runtime("ferry_set", &[addr, value], self.pointer)?;
+            }
+            None => self.b.def_var(self.vars[local as usize], value),
+        }
+        Ok(())
+    }
+
+    /// `local = value`, where `value` was made by `e`.
+    fn assign(&mut self, local: ir::Local, e: &Expr, value: Value) -> Result<(), String> {
+        match self.frame.slot(local) {
+            Some(slot) => {
+                let addr = self.slot_addr(slot);
+                let how = if is_fresh(e) {
+                    "ferry_take"
+                } else {
+                    "ferry_set"
+                };
+                self.call_runtime(how, &[addr, value], self.pointer)?;
+            }
+            None => self.b.def_var(self.vars[local as usize], value),
+        }
+        Ok(())
     }
 
     /// Goes to the error handler when an error is pending.
@@ -239,8 +345,10 @@ impl<M: Module> Emitter<'_, '_, M> {
     fn stmt(&mut self, stmt: &Stmt) -> Result<(), String> {
         match stmt {
             Stmt::Set(local, e) => {
+                self.keep_captures = matches!(e, Expr::Closure { .. });
                 let v = self.expr(e)?;
-                self.b.def_var(self.vars[*local as usize], v);
+                self.keep_captures = false;
+                self.assign(*local, e, v)?;
             }
             Stmt::Expr(e) => {
                 self.expr(e)?;
@@ -267,8 +375,11 @@ impl<M: Module> Emitter<'_, '_, M> {
                     self.b.create_block(),
                     self.b.create_block(),
                 );
+                // Each round is a region: released at the top of the next one.
+                let mark = self.mark()?;
                 self.b.ins().jump(header, &[]);
                 self.b.switch_to_block(header);
+                self.release(mark)?;
                 let c = self.expr(cond)?;
                 self.b.ins().brif(c, body_block, &[], exit, &[]);
                 self.b.switch_to_block(body_block);
@@ -277,6 +388,7 @@ impl<M: Module> Emitter<'_, '_, M> {
                 self.loops.pop();
                 self.b.ins().jump(header, &[]);
                 self.b.switch_to_block(exit);
+                self.release(mark)?;
             }
             Stmt::ForEach {
                 list,
@@ -285,7 +397,17 @@ impl<M: Module> Emitter<'_, '_, M> {
                 body,
                 loc,
             } => {
-                let l = self.expr(list)?;
+                let value = self.expr(list)?;
+                // The list is held by a hidden slot while it is walked.
+                let hidden = self.frame.hidden();
+                let l = self.slot_addr(hidden);
+                let how = if is_fresh(list) {
+                    "ferry_take"
+                } else {
+                    "ferry_set"
+                };
+                self.call_runtime(how, &[l, value], self.pointer)?;
+                let mark = self.mark()?;
                 self.set_loc(*loc);
                 let n = self.call_runtime("ferry_len", &[l], types::I64)?;
                 self.check();
@@ -300,13 +422,15 @@ impl<M: Module> Emitter<'_, '_, M> {
                 );
                 self.b.ins().jump(header, &[]);
                 self.b.switch_to_block(header);
+                self.release(mark)?;
                 let i = self.b.use_var(counter);
                 let more = self.b.ins().icmp(IntCC::SignedLessThan, i, n);
                 self.b.ins().brif(more, body_block, &[], exit, &[]);
                 self.b.switch_to_block(body_block);
                 let i = self.b.use_var(counter);
+                let l = self.slot_addr(hidden);
                 let value = self.call_runtime("ferry_list_get", &[l, i], self.pointer)?;
-                self.b.def_var(self.vars[*item as usize], value);
+                self.bind(*item, value)?;
                 if let Some(index) = index {
                     self.b.def_var(self.vars[*index as usize], i);
                 }
@@ -320,6 +444,10 @@ impl<M: Module> Emitter<'_, '_, M> {
                 self.b.def_var(counter, i);
                 self.b.ins().jump(header, &[]);
                 self.b.switch_to_block(exit);
+                self.release(mark)?;
+                let l = self.slot_addr(hidden);
+                let nothing = self.b.ins().iconst(self.pointer, 0);
+                self.call_runtime("ferry_set", &[l, nothing], self.pointer)?;
             }
             Stmt::Break => {
                 let (_, exit) = *self.loops.last().ok_or("`break` outside a loop")?;
@@ -330,10 +458,15 @@ impl<M: Module> Emitter<'_, '_, M> {
                 self.jump(next);
             }
             Stmt::Return(e) => {
-                let v = self.expr(e)?;
+                let mut v = self.expr(e)?;
+                // A result is always a new temporary of the caller's region:
+                // copied out when it may be (a part of) anything else.
+                if self.ret == Repr::Value && self.kind != FnKind::Main && !is_fresh(e) {
+                    v = self.call_runtime("ferry_copy", &[v], self.pointer)?;
+                }
                 match self.kind {
-                    FnKind::Main => self.b.ins().return_(&[]),
-                    _ => self.b.ins().return_(&[v]),
+                    FnKind::Main => self.exit(None)?,
+                    _ => self.exit(Some(v))?,
                 };
                 self.continue_in_new_block();
             }
@@ -353,7 +486,13 @@ impl<M: Module> Emitter<'_, '_, M> {
                 let outer = *self.handlers.last().expect("a handler");
                 self.b.ins().brif(uncatchable, outer, &[], handle, &[]);
                 self.b.switch_to_block(handle);
-                self.b.def_var(self.vars[*err as usize], error);
+                match self.frame.slot(*err) {
+                    Some(slot) => {
+                        let addr = self.slot_addr(slot);
+                        self.call_runtime("ferry_take", &[addr, error], self.pointer)?;
+                    }
+                    None => self.b.def_var(self.vars[*err as usize], error),
+                }
                 self.stmts(handler)?;
                 self.b.ins().jump(after, &[]);
                 self.b.switch_to_block(after);
@@ -365,6 +504,47 @@ impl<M: Module> Emitter<'_, '_, M> {
             }
         }
         Ok(())
+    }
+
+    /// An array of argument words on the stack.
+    fn array(&mut self, items: &[Expr], temp_closures: bool) -> Result<Value, String> {
+        let size = (items.len().max(1) * 8) as u32;
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            size,
+            3,
+        ));
+        let mut words = Vec::with_capacity(items.len());
+        for item in items {
+            let v = if temp_closures {
+                self.runtime_arg(item)?
+            } else {
+                self.expr(item)?
+            };
+            let ty = self.b.func.dfg.value_type(v);
+            words.push(to_word(&mut self.b, v, ty));
+        }
+        for (i, w) in words.into_iter().enumerate() {
+            self.b
+                .ins()
+                .stack_store(self.pointer, w, slot, (i * 8) as i32);
+        }
+        Ok(self.b.ins().stack_addr(self.pointer, slot, 0))
+    }
+
+    /// An argument of a runtime call. A function value made right there
+    /// (`xs.map(x => …)`) is only called during the call: it is built in this
+    /// frame, with its captures in the current region, and costs no allocation
+    /// that outlives the statement.
+    fn runtime_arg(&mut self, a: &Expr) -> Result<Value, String> {
+        match a {
+            Expr::Closure { .. } => {
+                self.temp_closure = true;
+                self.expr(a)
+            }
+            Expr::Array(items) => self.array(items, true),
+            _ => self.expr(a),
+        }
     }
 
     // ------------------------------------------------------------------ expressions
@@ -402,7 +582,10 @@ impl<M: Module> Emitter<'_, '_, M> {
                     (*g as i32) * 8,
                 )
             }
-            Expr::Local(l) => self.b.use_var(self.vars[*l as usize]),
+            Expr::Local(l) => match self.frame.slot(*l) {
+                Some(slot) => self.slot_addr(slot),
+                None => self.b.use_var(self.vars[*l as usize]),
+            },
             Expr::Call {
                 callee,
                 args,
@@ -411,7 +594,10 @@ impl<M: Module> Emitter<'_, '_, M> {
             } => {
                 let mut values = Vec::with_capacity(args.len());
                 for a in args {
-                    values.push(self.expr(a)?);
+                    values.push(match callee {
+                        Callee::Runtime(_) => self.runtime_arg(a)?,
+                        Callee::Function(_) => self.expr(a)?,
+                    });
                 }
                 let ret_ty = self.ty(*ret);
                 let result = match callee {
@@ -437,26 +623,7 @@ impl<M: Module> Emitter<'_, '_, M> {
                 }
                 result
             }
-            Expr::Array(items) => {
-                let size = (items.len().max(1) * 8) as u32;
-                let slot = self.b.create_sized_stack_slot(StackSlotData::new(
-                    StackSlotKind::ExplicitSlot,
-                    size,
-                    3,
-                ));
-                let mut words = Vec::with_capacity(items.len());
-                for item in items {
-                    let v = self.expr(item)?;
-                    let ty = self.b.func.dfg.value_type(v);
-                    words.push(to_word(&mut self.b, v, ty));
-                }
-                for (i, w) in words.into_iter().enumerate() {
-                    self.b
-                        .ins()
-                        .stack_store(self.pointer, w, slot, (i * 8) as i32);
-                }
-                self.b.ins().stack_addr(self.pointer, slot, 0)
-            }
+            Expr::Array(items) => self.array(items, false)?,
             Expr::Int2(op, a, b, loc) => {
                 let (x, y) = (self.expr(a)?, self.expr(b)?);
                 let (result, overflow) = match op {
@@ -593,8 +760,23 @@ impl<M: Module> Emitter<'_, '_, M> {
                     size,
                     3,
                 ));
-                for (i, (local, repr)) in captures.iter().enumerate() {
-                    let v = self.b.use_var(self.vars[*local as usize]);
+                let copy = if self.keep_captures {
+                    "ferry_copy_kept"
+                } else {
+                    "ferry_copy"
+                };
+                self.keep_captures = false;
+                let temporary = std::mem::take(&mut self.temp_closure) && copy == "ferry_copy";
+                let mut values = Vec::with_capacity(captures.len());
+                for (local, repr) in captures {
+                    let mut v = self.expr(&Expr::Local(*local))?;
+                    // A capture is the value when the closure is made.
+                    if *repr == Repr::Value {
+                        v = self.call_runtime(copy, &[v], self.pointer)?;
+                    }
+                    values.push(v);
+                }
+                for (i, ((_, repr), v)) in captures.iter().zip(values).enumerate() {
                     let ty = self.ty(*repr);
                     let w = to_word(&mut self.b, v, ty);
                     self.b
@@ -602,8 +784,20 @@ impl<M: Module> Emitter<'_, '_, M> {
                         .stack_store(self.pointer, w, slot, (i * 8) as i32);
                 }
                 let words = self.b.ins().stack_addr(self.pointer, slot, 0);
-                let n = self.b.ins().iconst(types::I64, captures.len() as i64);
-                self.call_runtime("ferry_closure", &[address, n, words], self.pointer)?
+                if temporary {
+                    // `run::Closure { function, env }`, in this frame.
+                    let closure = self.b.create_sized_stack_slot(StackSlotData::new(
+                        StackSlotKind::ExplicitSlot,
+                        16,
+                        3,
+                    ));
+                    self.b.ins().stack_store(self.pointer, address, closure, 0);
+                    self.b.ins().stack_store(self.pointer, words, closure, 8);
+                    self.b.ins().stack_addr(self.pointer, closure, 0)
+                } else {
+                    let n = self.b.ins().iconst(types::I64, captures.len() as i64);
+                    self.call_runtime("ferry_closure", &[address, n, words], self.pointer)?
+                }
             }
             Expr::CallClosure { closure, args, loc } => {
                 let c = self.expr(closure)?;

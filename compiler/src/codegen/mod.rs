@@ -9,6 +9,7 @@
 //! the globals. After anything that can fail, generated code reads `failed` and
 //! goes to the innermost `catch`, or returns.
 
+mod frame;
 mod function;
 pub mod jit;
 pub mod object;

@@ -13,6 +13,7 @@ use crate::types::{Def, Lit, Ty, TypeTable};
 use ferry_meta::{AdaptorMeta, Constant, Desc, FieldMeta, Meta, OpMeta, ShapeMeta, TriggerMeta};
 use std::collections::HashMap;
 
+mod in_place;
 mod stream;
 
 /// Lowers a checked job (without errors) to IR.
@@ -576,7 +577,10 @@ impl<'a> Lowerer<'a> {
                 let slot = self.slot(*decl);
                 let repr = self.state().locals[slot as usize];
                 let value = self.value_as(value, repr);
-                out.push(Stmt::Set(slot, value));
+                match in_place::in_place(slot, &value, &mut || self.new_local(Repr::Value)) {
+                    Some(updates) => out.extend(updates),
+                    None => out.push(Stmt::Set(slot, value)),
+                }
             }
             StmtKind::For {
                 binding,
@@ -1820,15 +1824,12 @@ impl<'a> Lowerer<'a> {
                 let next = self.new_local(Repr::Value);
                 let page_loc = self.loc(paged.items.span);
                 let round = vec![
-                    Stmt::Set(
-                        acc,
-                        Expr::call(
-                            "ferry_append_page",
-                            vec![Expr::Local(acc), items],
-                            Repr::Value,
-                            Some(page_loc),
-                        ),
-                    ),
+                    Stmt::Expr(Expr::call(
+                        "ferry_append_page",
+                        vec![Expr::Local(acc), items],
+                        Repr::Value,
+                        Some(page_loc),
+                    )),
                     Stmt::Set(next, next_value),
                     Stmt::If(
                         Expr::IsNull(Box::new(Expr::Local(next))),

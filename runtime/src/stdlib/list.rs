@@ -300,6 +300,15 @@ pub fn concat(a: &Rc<Vec<Value>>, b: &Rc<Vec<Value>>) -> Value {
     Value::list(joined)
 }
 
+/// `head = head + tail` in place: `tail`'s elements pushed onto `head`'s vector,
+/// which is copied first only when something else holds it.
+pub fn extend_unique(head: &mut Rc<Vec<Value>>, tail: &[Value]) {
+    if tail.is_empty() {
+        return;
+    }
+    Rc::make_mut(head).extend(tail.iter().cloned());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

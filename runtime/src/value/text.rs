@@ -1,11 +1,14 @@
 //! [`Str`]: the runtime's immutable text, cheap to clone.
 //!
-//! Four representations, chosen when a `Str` is made and invisible afterwards:
+//! Five representations, chosen when a `Str` is made and invisible afterwards:
 //! - `Static`: text that lives for the whole process (literals of generated code,
 //!   field names of shapes);
 //! - `Inline`: up to [`INLINE_CAP`] bytes stored in the value itself, so short
 //!   results (`"143"`, `"F"`, `"female"`) never allocate;
 //! - `Heap`: a reference-counted copy;
+//! - `Buf`: a reference-counted, growable buffer, made by [`Str::push_unique`]
+//!   (`s = s + "text"`): while nothing else holds it, it grows in place, with
+//!   spare capacity, so a loop of appends is amortised linear;
 //! - `Slice`: a range of a shared input buffer ([`Source`]), so that a decoded
 //!   string without escapes costs no copy and no allocation. The buffer stays
 //!   alive while any slice of it does.
@@ -33,6 +36,7 @@ enum Repr {
     Static(&'static str),
     Inline(Inline),
     Heap(Rc<str>),
+    Buf(Rc<String>),
     Slice { src: Source, start: u32, len: u32 },
 }
 
@@ -79,6 +83,7 @@ impl Str {
             Repr::Static(s) => s,
             Repr::Inline(i) => i.as_str(),
             Repr::Heap(s) => s,
+            Repr::Buf(s) => s,
             Repr::Slice { src, start, len } => {
                 let start = *start as usize;
                 &src[start..start + *len as usize]
@@ -137,6 +142,34 @@ impl Str {
             Repr::Static(_) => self,
             _ => Str(Repr::Static(Box::leak(self.as_str().into()))),
         }
+    }
+
+    /// Appends `tail` to this text: in place when this is a buffer that nothing
+    /// else holds, else by copying into a new buffer with room to grow (twice the
+    /// length), so that repeated appends to one variable cost amortised O(length).
+    pub fn push_unique(&mut self, tail: &str) {
+        if tail.is_empty() {
+            return;
+        }
+        if let Repr::Buf(buf) = &mut self.0
+            && let Some(buf) = Rc::get_mut(buf)
+        {
+            buf.push_str(tail);
+            return;
+        }
+        let head = self.as_str();
+        let total = head.len() + tail.len();
+        if total <= INLINE_CAP {
+            let mut joined = String::with_capacity(total);
+            joined.push_str(head);
+            joined.push_str(tail);
+            *self = Str::from(joined.as_str());
+            return;
+        }
+        let mut buf = String::with_capacity(total * 2);
+        buf.push_str(head);
+        buf.push_str(tail);
+        *self = Str(Repr::Buf(Rc::new(buf)));
     }
 
     /// The number of characters (Unicode scalar values).
@@ -318,6 +351,28 @@ mod tests {
         assert!(s.is_static());
         assert_eq!(s, "a field name that is longer than inline");
         assert_eq!(Str::default(), Str::EMPTY);
+    }
+
+    #[test]
+    fn push_unique_grows_in_place_and_leaves_a_shared_copy_alone() {
+        let mut s = Str::from("row");
+        s.push_unique(" 1");
+        assert!(s.is_inline());
+        s.push_unique(" and a tail that does not fit inline");
+        assert_eq!(s, "row 1 and a tail that does not fit inline");
+        let before = s.as_str().as_ptr();
+        s.push_unique("!");
+        assert_eq!(
+            s.as_str().as_ptr(),
+            before,
+            "a unique buffer grows in place"
+        );
+        let kept = s.clone();
+        s.push_unique("?");
+        assert_eq!(kept, "row 1 and a tail that does not fit inline!");
+        assert_eq!(s, "row 1 and a tail that does not fit inline!?");
+        s.push_unique("");
+        assert_eq!(s.len(), kept.len() + 1);
     }
 
     #[test]
