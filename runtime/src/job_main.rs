@@ -512,3 +512,39 @@ pub fn job_name(source: &str) -> String {
 pub fn quiet_panics() {
     std::panic::set_hook(Box::new(|_| {}));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::policy;
+    use serde_json::json;
+
+    #[test]
+    fn the_response_limit_is_set_in_retry() {
+        let p = policy("api", Some(&json!({ "max_response_bytes": 1000 }))).unwrap();
+        assert_eq!(p.max_response_bytes, 1000);
+        assert_eq!(
+            policy("api", None).unwrap().max_response_bytes,
+            crate::http::DEFAULT_MAX_RESPONSE_BYTES
+        );
+        assert_eq!(
+            policy("api", Some(&json!({ "max_response_bytes": 0.5 }))).unwrap_err(),
+            "$.api.retry.max_response_bytes: expected a whole number of bytes, 1 or more, found 0.5"
+        );
+    }
+
+    #[test]
+    fn retry_settings_show_only_numbers() {
+        assert_eq!(
+            policy("api", Some(&json!({ "attempts": "hunter2-secret" }))).unwrap_err(),
+            "$.api.retry.attempts: expected a number of 0 or more, found a string"
+        );
+        assert_eq!(
+            policy("api", Some(&json!("hunter2-secret"))).unwrap_err(),
+            "$.api.retry: expected an object such as { \"attempts\": 4, \"timeout_seconds\": 30 }, found a string"
+        );
+        assert_eq!(
+            policy("api", Some(&json!({ "attempts": -1 }))).unwrap_err(),
+            "$.api.retry.attempts: expected a number of 0 or more, found -1"
+        );
+    }
+}
