@@ -142,3 +142,48 @@ fn a_missing_file_of_a_ref_is_named() {
     );
     assert!(err.contains("named by a `$ref` in"), "{err}");
 }
+
+/// The `auth` line and config fields each security scheme gives.
+#[test]
+fn each_security_scheme_gives_its_auth() {
+    let cases = [
+        (
+            "{type: apiKey, in: cookie, name: sid}",
+            "auth header(\"Cookie\", \"sid=${config.apiKey}\")",
+        ),
+        (
+            "{type: apiKey, in: query, name: key}",
+            "auth query(\"key\", config.apiKey)",
+        ),
+        (
+            "{type: apiKey, in: header, name: X-Key}",
+            "auth header(\"X-Key\", config.apiKey)",
+        ),
+        (
+            "{type: http, scheme: basic}",
+            "auth basic(config.username, config.password)",
+        ),
+        ("{type: http, scheme: bearer}", "auth bearer(config.token)"),
+        (
+            "{type: openIdConnect, openIdConnectUrl: 'https://x/.well-known'}",
+            "auth bearer(config.accessToken)",
+        ),
+    ];
+    for (scheme, auth) in cases {
+        let spec = format!(
+            "openapi: 3.0.0\ninfo: {{ title: t, version: '1' }}\nservers: [{{ url: 'https://api.example.org' }}]\nsecurity: [{{ s: [] }}]\npaths: {{}}\ncomponents:\n  securitySchemes:\n    s: {scheme}\n"
+        );
+        let imported = ferry_import::import_openapi(&spec, None, Some("t")).unwrap();
+        assert!(
+            imported.text.lines().any(|l| l == auth),
+            "{scheme}: expected `{auth}` in\n{}",
+            imported.text
+        );
+        let analysis = ferry_compiler::analyze("t.ferry", &imported.text, &Search::default());
+        assert!(
+            !analysis.has_errors(),
+            "{scheme}: {:?}",
+            analysis.diagnostics
+        );
+    }
+}
