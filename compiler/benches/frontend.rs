@@ -4,6 +4,9 @@
 //!   cargo bench -p ferry-compiler --bench frontend
 //!
 //! Prints a table; the aim for parsing is over 1 million lines per second on one core.
+//! A second table times the long and hostile shapes (one scope of 40,000 lines,
+//! many scopes, long literals, deep nesting, runs of errors and warnings): each
+//! row's time should grow with its size, not faster.
 
 mod generate;
 
@@ -81,4 +84,66 @@ fn main() {
         "check (parse + types + adaptors) of a {check_lines}-line job: {:.2} ms (aim: under 50 ms)",
         check.as_secs_f64() * 1e3
     );
+    shapes();
+}
+
+/// Parse, check (with rendering every diagnostic as the terminal shows them)
+/// and format of each shape, at two sizes where the issue gave them.
+fn shapes() {
+    use generate::shapes;
+    let rows: Vec<(&str, String)> = vec![
+        ("one scope, 5,000 lines", shapes::long_scope(5_000)),
+        ("one scope, 20,000 lines", shapes::long_scope(20_000)),
+        ("one scope, 40,000 lines", shapes::long_scope(40_000)),
+        ("many scopes, 40,000 lines", shapes::many_scopes(40_000)),
+        ("list of 1,600 records", shapes::record_list(1_600)),
+        ("list of 3,200 integers", shapes::int_list(3_200)),
+        ("list of 200,000 integers", shapes::int_list(200_000)),
+        ("match of 2,000 arms", shapes::match_arms(2_000)),
+        ("sum of 5,376 terms", shapes::sum(5_376)),
+        ("sum of 9,999 terms", shapes::sum(9_999)),
+        ("sum of 50,000 terms (past the limit)", shapes::sum(50_000)),
+        ("records nested 2,496 deep", shapes::nested_records(2_496)),
+        ("calls nested 2,368 deep", shapes::nested_calls(2_368)),
+        ("24 KB of `)]}`", shapes::closers(24 * 1024)),
+        ("100,000 NUL bytes", shapes::nul_bytes(100_000)),
+        ("20,000 warnings", shapes::warnings(20_000)),
+    ];
+    println!();
+    println!(
+        "{:<38} {:>8} {:>7} {:>11} {:>11} {:>11} {:>11}",
+        "shape", "KB", "diags", "parse", "check", "render", "format"
+    );
+    let search = ferry_compiler::adaptors::Search::default();
+    for (what, src) in rows {
+        let parse = best_of(3, || {
+            std::hint::black_box(ferry_compiler::syntax::parse(&src, SourceId(0)));
+        });
+        let mut analysis = None;
+        let check = best_of(3, || {
+            analysis = Some(ferry_compiler::analyze("shape.ferry", &src, &search));
+        });
+        let analysis = analysis.unwrap();
+        let render = best_of(3, || {
+            std::hint::black_box(ferry_compiler::diagnostics::render(
+                &analysis.diagnostics,
+                &analysis.sources,
+                false,
+            ));
+        });
+        let format = best_of(3, || {
+            let _ = std::hint::black_box(ferry_compiler::fmt::format(&src));
+        });
+        let ms = |d: Duration| format!("{:.1}ms", d.as_secs_f64() * 1e3);
+        println!(
+            "{:<38} {:>8} {:>7} {:>11} {:>11} {:>11} {:>11}",
+            what,
+            src.len() / 1024,
+            analysis.diagnostics.len(),
+            ms(parse),
+            ms(check),
+            ms(render),
+            ms(format)
+        );
+    }
 }

@@ -150,13 +150,26 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 /// Renders diagnostics as the terminal shows them.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
     let mut out = Vec::new();
+    // One cache of the sources' lines for every diagnostic: building it per
+    // diagnostic made rendering quadratic in a file with many warnings.
+    let mut cache = ariadne::sources(
+        sources
+            .iter()
+            .map(|(_, source)| (source.name.clone(), source.text.to_string())),
+    );
     for diagnostic in diagnostics {
-        render_one(diagnostic, sources, color, &mut out);
+        render_one(diagnostic, sources, color, &mut cache, &mut out);
     }
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool, out: &mut Vec<u8>) {
+fn render_one(
+    d: &Diagnostic,
+    sources: &SourceMap,
+    color: bool,
+    cache: &mut impl ariadne::Cache<String>,
+    out: &mut Vec<u8>,
+) {
     let name = |file: SourceId| sources.get(file).name.clone();
     let kind = match d.severity {
         Severity::Error => ReportKind::Error,
@@ -199,15 +212,6 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool, out: &mut Vec<u8
     if let Some(fix) = &d.fix {
         report = report.with_help(fix_help(fix));
     }
-    let mut files: Vec<SourceId> = std::iter::once(d.file)
-        .chain(d.labels.iter().map(|l| l.file))
-        .collect();
-    files.sort();
-    files.dedup();
-    let cache = ariadne::sources(files.into_iter().map(|f| {
-        let source = sources.get(f);
-        (source.name.clone(), source.text.to_string())
-    }));
     // Writing into a Vec cannot fail; a failure would only lose this rendering.
     let _ = report.finish().write(cache, &mut *out);
 }

@@ -70,6 +70,8 @@ pub struct Source {
     pub name: String,
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// Whether the text is all ASCII (a column is then a byte offset).
+    ascii: bool,
 }
 
 /// A zero-based line and column.
@@ -87,6 +89,7 @@ impl Source {
             .collect();
         Source {
             name: name.into(),
+            ascii: text.is_ascii(),
             text,
             line_starts,
         }
@@ -126,7 +129,14 @@ impl Source {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.clamp(offset);
         let line = self.line_of(offset);
-        let col = self.text[self.line_start(line)..offset].chars().count();
+        let before = &self.text[self.line_start(line)..offset];
+        // Counting is linear in the line: for ASCII text the byte count is the
+        // answer, so many diagnostics on one long line stay cheap.
+        let col = if self.ascii {
+            before.len()
+        } else {
+            before.chars().count()
+        };
         LineCol {
             line: line as u32,
             col: col as u32,

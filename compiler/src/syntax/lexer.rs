@@ -474,6 +474,12 @@ impl<'src> Lexer<'src> {
     fn invalid_char(&mut self, start: usize) {
         let c = self.src[start..].chars().next().unwrap();
         self.pos += c.len_utf8();
+        // A run of the same character is one error (100,000 NUL bytes are one).
+        let mut count = 1;
+        while self.src[self.pos..].starts_with(c) {
+            self.pos += c.len_utf8();
+            count += 1;
+        }
         let span = Span::new(start, self.pos);
         let hint = match c {
             '&' => Some("use `and`"),
@@ -485,11 +491,16 @@ impl<'src> Lexer<'src> {
             }
             _ => None,
         };
-        let diagnostic = self.error(
-            codes::INVALID_CHARACTER,
-            span,
-            format!("unexpected character `{c}`"),
-        );
+        let shown: String = if c.is_control() {
+            c.escape_unicode().collect()
+        } else {
+            c.to_string()
+        };
+        let message = match count {
+            1 => format!("unexpected character `{shown}`"),
+            n => format!("unexpected character `{shown}`, {n} times"),
+        };
+        let diagnostic = self.error(codes::INVALID_CHARACTER, span, message);
         if let Some(hint) = hint {
             diagnostic.notes.push(hint.into());
         }
@@ -522,6 +533,19 @@ impl<'src> Lexer<'src> {
                 self.string_rest(span.end as usize, string_start);
             }
             _ => {
+                // A run of closers that close nothing is one error: a file of
+                // `)]}` is not thousands of them.
+                if let Some(last) = self.diagnostics.last_mut()
+                    && last.code == codes::UNMATCHED_DELIMITER
+                    && self.src[last.span.end as usize..span.start as usize]
+                        .trim()
+                        .is_empty()
+                {
+                    last.span.end = span.end;
+                    last.message = "these closers close nothing".into();
+                    last.label = "unexpected closers".into();
+                    return;
+                }
                 let closer = wanted.closer_text();
                 self.error(
                     codes::UNMATCHED_DELIMITER,

@@ -122,4 +122,27 @@ mod tests {
         );
         assert_eq!(at(r#"{"z": 0e-999, "y": 0.000, "x": 5e-324}"#), None);
     }
+
+    #[test]
+    fn decoding_rejects_an_int_beyond_its_range_and_a_float_that_reads_as_zero() {
+        use crate::json::{TypeDesc, decode};
+        let ints = TypeDesc::List(Box::new(TypeDesc::Int));
+        let error =
+            |text: &str, desc: &TypeDesc| decode(text.as_bytes(), desc).unwrap_err().to_string();
+        assert_eq!(
+            error("[1, -9223372036854775809]", &ints),
+            "$[1]: expected Int, found -9.223372036854776e18, a number outside the range an Int holds exactly"
+        );
+        assert_eq!(
+            error("[9223372036854775808]", &ints),
+            "$[0]: expected Int, found 9223372036854775808"
+        );
+        assert!(decode(b"[-9223372036854775808, 3.0, 1e3]", &ints).is_ok());
+        let floats = TypeDesc::List(Box::new(TypeDesc::Float));
+        assert_eq!(
+            error("[0.5, 1e-400]", &floats),
+            "$[1]: expected Float, found 1e-400, a number too close to 0 for a Float"
+        );
+        assert!(decode(b"[0.0, 0e-400, 5e-324]", &floats).is_ok());
+    }
 }
