@@ -156,3 +156,14 @@ fn in_expr(e: &Expr, visit: &mut impl FnMut(&Stmt)) {
         | Expr::Unreachable(_) => {}
     }
 }
+
+/// The locals that `e` assigns (in blocks it contains).
+pub fn assigned_in(e: &Expr) -> Vec<Local> {
+    let mut out = Vec::new();
+    in_expr(e, &mut |s| match s {
+        Stmt::Set(l, _) => out.push(*l),
+        Stmt::Try { err, .. } => out.push(*err),
+        _ => {}
+    });
+    out
+}

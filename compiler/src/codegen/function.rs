@@ -1,6 +1,6 @@
 //! One IR function to Cranelift IR.
 
-use super::frame::{Frame, is_fresh};
+use super::frame::{Frame, assigned_in, is_fresh};
 use super::{RuntimeFns, clif_type, ctx};
 use crate::ir::{self, Callee, Cmp, Expr, FloatOp, FnKind, IntOp, Repr, Stmt};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -514,13 +514,15 @@ impl<M: Module> Emitter<'_, '_, M> {
             size,
             3,
         ));
+        let guard = self.later_assignments(items);
         let mut words = Vec::with_capacity(items.len());
-        for item in items {
+        for (i, item) in items.iter().enumerate() {
             let v = if temp_closures {
                 self.runtime_arg(item)?
             } else {
                 self.expr(item)?
             };
+            let v = self.outlive_assignments(item, v, &guard[i])?;
             let ty = self.b.func.dfg.value_type(v);
             words.push(to_word(&mut self.b, v, ty));
         }
@@ -530,6 +532,38 @@ impl<M: Module> Emitter<'_, '_, M> {
                 .stack_store(self.pointer, w, slot, (i * 8) as i32);
         }
         Ok(self.b.ins().stack_addr(self.pointer, slot, 0))
+    }
+
+    /// For each operand, the slots that the operands after it assign
+    /// (`[r.x, if c { r = … }]`).
+    fn later_assignments(&self, operands: &[Expr]) -> Vec<Vec<ir::Local>> {
+        let mut later = vec![Vec::new(); operands.len()];
+        let mut seen: Vec<ir::Local> = Vec::new();
+        for (i, e) in operands.iter().enumerate().rev() {
+            later[i] = seen.clone();
+            seen.extend(
+                assigned_in(e)
+                    .into_iter()
+                    .filter(|l| self.frame.slot(*l).is_some()),
+            );
+        }
+        later
+    }
+
+    /// An operand's value, copied into the region when it may point into a
+    /// slot that a later operand assigns (which would drop what it points to).
+    fn outlive_assignments(
+        &mut self,
+        e: &Expr,
+        v: Value,
+        assigned: &[ir::Local],
+    ) -> Result<Value, String> {
+        let pointer = self.b.func.dfg.value_type(v) == self.pointer;
+        let closure = matches!(e, Expr::Closure { .. });
+        if pointer && !closure && !is_fresh(e) && assigned.iter().any(|l| ir::mentions(e, *l)) {
+            return self.call_runtime("ferry_copy", &[v], self.pointer);
+        }
+        Ok(v)
     }
 
     /// An argument of a runtime call. A function value made right there
@@ -592,12 +626,14 @@ impl<M: Module> Emitter<'_, '_, M> {
                 ret,
                 loc,
             } => {
+                let guard = self.later_assignments(args);
                 let mut values = Vec::with_capacity(args.len());
-                for a in args {
-                    values.push(match callee {
+                for (i, a) in args.iter().enumerate() {
+                    let v = match callee {
                         Callee::Runtime(_) => self.runtime_arg(a)?,
                         Callee::Function(_) => self.expr(a)?,
-                    });
+                    };
+                    values.push(self.outlive_assignments(a, v, &guard[i])?);
                 }
                 let ret_ty = self.ty(*ret);
                 let result = match callee {
@@ -801,9 +837,11 @@ impl<M: Module> Emitter<'_, '_, M> {
             }
             Expr::CallClosure { closure, args, loc } => {
                 let c = self.expr(closure)?;
+                let guard = self.later_assignments(args);
                 let mut values = Vec::new();
-                for a in args {
-                    values.push(self.expr(a)?);
+                for (i, a) in args.iter().enumerate() {
+                    let v = self.expr(a)?;
+                    values.push(self.outlive_assignments(a, v, &guard[i])?);
                 }
                 let function = self
                     .b

@@ -181,3 +181,54 @@ impl Expr {
         }
     }
 }
+
+/// Whether `e` reads or assigns `local` anywhere (a capture included).
+pub fn mentions(e: &Expr, local: Local) -> bool {
+    let any = |es: &[Expr]| es.iter().any(|e| mentions(e, local));
+    match e {
+        Expr::Local(l) => *l == local,
+        Expr::Closure { captures, .. } => captures.iter().any(|(l, _)| *l == local),
+        Expr::Call { args, .. } | Expr::Array(args) => any(args),
+        Expr::CallClosure { closure, args, .. } => mentions(closure, local) || any(args),
+        Expr::Int2(_, a, b, _)
+        | Expr::Float2(_, a, b)
+        | Expr::IntCmp(_, a, b)
+        | Expr::FloatCmp(_, a, b)
+        | Expr::And(a, b)
+        | Expr::Or(a, b) => mentions(a, local) || mentions(b, local),
+        Expr::If(c, a, b, _) => mentions(c, local) || mentions(a, local) || mentions(b, local),
+        Expr::IntToFloat(a)
+        | Expr::Not(a)
+        | Expr::Box(a, _)
+        | Expr::Unbox(a, _, _)
+        | Expr::IsNull(a) => mentions(a, local),
+        Expr::Block(stmts, v) => {
+            stmts.iter().any(|s| stmt_mentions(s, local)) || mentions(v, local)
+        }
+        Expr::Int(_)
+        | Expr::Float(_)
+        | Expr::Bool(_)
+        | Expr::Const(_)
+        | Expr::Global(_)
+        | Expr::Unreachable(_) => false,
+    }
+}
+
+fn stmt_mentions(s: &Stmt, local: Local) -> bool {
+    let block = |ss: &[Stmt]| ss.iter().any(|s| stmt_mentions(s, local));
+    match s {
+        Stmt::Set(l, e) => *l == local || mentions(e, local),
+        Stmt::Expr(e) | Stmt::Return(e) | Stmt::Raise(e) => mentions(e, local),
+        Stmt::If(c, a, b) => mentions(c, local) || block(a) || block(b),
+        Stmt::While(c, body) => mentions(c, local) || block(body),
+        Stmt::ForEach {
+            list,
+            item,
+            index,
+            body,
+            ..
+        } => *item == local || *index == Some(local) || mentions(list, local) || block(body),
+        Stmt::Try { body, err, handler } => *err == local || block(body) || block(handler),
+        Stmt::Break | Stmt::Continue => false,
+    }
+}
