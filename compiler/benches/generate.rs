@@ -3,6 +3,9 @@
 //! made of whole blocks, so it has at least the lines asked for, and it checks
 //! without an error.
 
+// Each benchmark and example that includes this file uses only some of its shapes.
+#![allow(dead_code)]
+
 pub fn job(lines: usize) -> String {
     let mut out = String::from(
         "use dhis2\n\ntype Registration = { id: String, received_on: DateTime, form: { \"@name\": String, patient_name: String, sex: \"female\" | \"male\", village: String?, visit: { weight_kg: Float, height_cm: Int, hiv_status: \"negative\" | \"positive\" | \"unknown\" }, .. }, .. }\n\ninput: [Registration]\n\n",
