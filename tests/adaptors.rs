@@ -1122,3 +1122,54 @@ fn the_http_adaptor_sends_forms_text_deletes_heads_and_honours_timeout() {
     );
     assert_eq!(requests[2].body, b"");
 }
+
+// ---------------------------------------------------------------------------
+// Failures keep their details
+
+/// A DHIS2 409 for `n` rejected tracked entities: several kilobytes, far past
+/// the one-line message.
+fn rejected_import(uids: &[String]) -> Value {
+    let reports: Vec<Value> = uids
+        .iter()
+        .enumerate()
+        .map(|(i, uid)| {
+            let code = if i % 2 == 0 { "E1000" } else { "E1064" };
+            json!({
+                "message": format!("User: `admin`, has no write access to OrganisationUnit: `DiszpKrYNg8` (tracked entity {uid}, number {i} of the payload)."),
+                "errorCode": code,
+                "trackerType": "TRACKED_ENTITY",
+                "uid": uid,
+                "args": ["admin", "DiszpKrYNg8"],
+            })
+        })
+        .collect();
+    json!({
+        "status": "ERROR",
+        "validationReport": { "errorReports": reports, "warningReports": [] },
+        "stats": { "created": 0, "updated": 0, "deleted": 0, "ignored": uids.len(), "total": uids.len() },
+    })
+}
+
+#[test]
+fn a_long_409_import_report_is_kept_whole_in_err_body() {
+    let server = Server::start();
+    let uids: Vec<String> = (0..40).map(|i| format!("Te{i:09}")).collect();
+    let report = rejected_import(&uids);
+    assert!(report.to_string().len() > 8_000);
+    server.route("POST", "/api/tracker", vec![Reply::json(409, report)]);
+    let run = Job::new("import_report_caught", dhis2_config(&server))
+        .input(json!({ "uids": uids }))
+        .run();
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stdout,
+        "{\"status\":409,\"errors\":40,\"codes\":[\"E1000\",\"E1064\"],\"last\":\"Te000000039\"}\n"
+    );
+    assert_eq!(run.exit, 0);
+    assert_eq!(
+        lines(&server.requests()),
+        [
+            "POST /api/tracker?async=false&importStrategy=CREATE_AND_UPDATE&atomicMode=OBJECT&importMode=COMMIT"
+        ]
+    );
+}

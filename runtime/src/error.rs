@@ -92,14 +92,13 @@ impl RuntimeError {
     }
 
     /// The error of a failed request: its message, its status, and (for a status
-    /// error) its body excerpt, as JSON when it parses and as text otherwise. The
+    /// error) its whole body, as JSON when it parses and as text otherwise. The
     /// HTTP layer has already redacted all of it.
     pub fn from_http(e: &HttpError) -> RuntimeError {
         let body = match e {
-            HttpError::Status { body_excerpt, .. } if !body_excerpt.is_empty() => Some(
-                crate::json::parse(body_excerpt)
-                    .unwrap_or_else(|_| Value::from(body_excerpt.as_str())),
-            ),
+            HttpError::Status { body, .. } if !body.is_empty() => {
+                Some(crate::json::parse(body).unwrap_or_else(|_| Value::from(body.as_str())))
+            }
             _ => None,
         };
         RuntimeError::http(e.to_string(), e.status(), body)
@@ -219,7 +218,7 @@ mod tests {
             method: crate::http::Method::Post,
             url: "https://dhis2.example.org/api/tracker".into(),
             message: "conflict".into(),
-            body_excerpt: body.into(),
+            body: body.into(),
             attempts: 1,
             idempotent: false,
         };

@@ -44,7 +44,7 @@ fn a_server_that_echoes_the_password_is_redacted_in_the_error() {
     let HttpError::Status {
         ref url,
         ref message,
-        ref body_excerpt,
+        ref body,
         ..
     } = err
     else {
@@ -53,7 +53,7 @@ fn a_server_that_echoes_the_password_is_redacted_in_the_error() {
     assert_eq!(url, &server.url("/api/me?pw=***"));
     assert_eq!(message, "wrong password *** for alice");
     assert_eq!(
-        body_excerpt,
+        body,
         r#"{"message":"wrong password *** for alice","header":"Basic ***","query":"pw=***"}"#
     );
     let text = err.to_string();

@@ -114,7 +114,7 @@ fn post_is_not_retried_after_500() {
     assert_eq!(server.requests().len(), 1);
     let HttpError::Status {
         status,
-        ref body_excerpt,
+        ref body,
         attempts,
         ..
     } = err
@@ -122,7 +122,7 @@ fn post_is_not_retried_after_500() {
         panic!("{err:?}")
     };
     assert_eq!((status, attempts), (500, 1));
-    assert_eq!(body_excerpt, r#"{"message":"database error"}"#);
+    assert_eq!(body, r#"{"message":"database error"}"#);
     assert_eq!(
         err.to_string(),
         format!(

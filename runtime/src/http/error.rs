@@ -8,8 +8,6 @@ use super::request::Method;
 use super::response::Response;
 use crate::secrets::Redactor;
 
-/// How much of a response body an error keeps.
-pub const BODY_EXCERPT_CHARS: usize = 500;
 /// How much of a message or excerpt the one-line `Display` shows.
 const LINE_CHARS: usize = 200;
 
@@ -83,8 +81,9 @@ pub enum HttpError {
         /// What the server said: a `message`-like field of a JSON body, or the
         /// start of a text body; empty if it said nothing.
         message: String,
-        /// The start of the body (up to 500 characters).
-        body_excerpt: String,
+        /// The whole body, redacted. Its size is bounded by the adaptor's
+        /// response-size limit, as for a success.
+        body: String,
         attempts: u32,
         idempotent: bool,
     },
@@ -120,14 +119,14 @@ impl HttpError {
         idempotent: bool,
         redactor: &Redactor,
     ) -> HttpError {
-        let (body_excerpt, message) = describe_body(&resp.body, redactor);
+        let (body, message) = describe_body(&resp.body, redactor);
         HttpError::Status {
             adaptor: resp.adaptor.clone(),
             status: resp.status,
             method: resp.method,
             url: resp.url.clone(),
             message,
-            body_excerpt,
+            body,
             attempts,
             idempotent,
         }
@@ -402,18 +401,18 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
-/// The redacted excerpt of a body and the server's message in it.
+/// The redacted body (whole, trimmed) and the server's message in it.
 pub(crate) fn describe_body(body: &[u8], redactor: &Redactor) -> (String, String) {
     let text = String::from_utf8_lossy(body);
-    // Redact the whole text before cutting it, so that a cut cannot split a secret.
+    // Redact the whole text before the message is cut from it, so that a cut
+    // cannot split a secret.
     let text = redactor.redact(&text);
-    let excerpt = truncate_chars(text.trim(), BODY_EXCERPT_CHARS);
     let message = match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(json) => json_message(&json).unwrap_or_default(),
         Err(_) if text.trim_start().starts_with('<') => String::new(), // an HTML page
         Err(_) => one_line(&text, LINE_CHARS),
     };
-    (excerpt, message)
+    (text.trim().to_string(), message)
 }
 
 /// The human part of a JSON error body: the first string found under a usual key.
@@ -486,13 +485,14 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_are_redacted_before_they_are_cut() {
+    fn bodies_are_kept_whole_and_redacted_before_the_message_is_cut() {
         let r = Redactor::new();
         r.add("supersecret");
-        let body = format!("{}supersecret", "x".repeat(BODY_EXCERPT_CHARS - 3));
-        let (excerpt, _) = describe_body(body.as_bytes(), &r);
-        assert!(!excerpt.contains("sup"), "{excerpt}");
-        assert!(excerpt.ends_with("xxx***"), "{excerpt}");
+        let body = format!("{}supersecret and more", "x".repeat(LINE_CHARS - 3));
+        let (whole, message) = describe_body(body.as_bytes(), &r);
+        assert_eq!(whole, format!("{}*** and more", "x".repeat(LINE_CHARS - 3)));
+        assert!(!message.contains("sup"), "{message}");
+        assert!(message.ends_with("xxx***..."), "{message}");
     }
 
     #[test]

@@ -31,7 +31,7 @@ use std::sync::OnceLock;
 pub use auth::Auth;
 pub use client::Client;
 pub use dry_run::{Recordings, RecordingsError};
-pub use error::{BODY_EXCERPT_CHARS, HttpError, format_duration};
+pub use error::{HttpError, format_duration};
 pub use request::{Body, Method, Request, join_url, resolve_link};
 pub use response::Response;
 pub use retry::{DEFAULT_MAX_RESPONSE_BYTES, Policy, is_retryable_status, parse_retry_after};
