@@ -1173,3 +1173,68 @@ fn a_long_409_import_report_is_kept_whole_in_err_body() {
         ]
     );
 }
+
+/// CommCare's case API v0.5: three patient cases, `limit` from `offset`, with a
+/// `next` link while more remain; built-in fields among `properties`.
+fn commcare_cases_v05(request: &Recorded) -> Reply {
+    let query = |name: &str| {
+        request
+            .query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.parse::<usize>().unwrap())
+    };
+    let (offset, limit) = (query("offset").unwrap_or(0), query("limit").unwrap_or(20));
+    let total = 3;
+    let objects: Vec<Value> = (offset..(offset + limit).min(total))
+        .map(|i| {
+            let name = if i == 1 { Value::Null } else { json!(format!("Patient {i}")) };
+            json!({
+                "case_id": format!("case-{i}"),
+                "closed": false,
+                "date_closed": null,
+                "date_modified": "2026-11-02T08:00:00.000000Z",
+                "domain": "demo",
+                "id": format!("case-{i}"),
+                "indices": { "parent": { "case_id": "household-7", "case_type": "household" } },
+                "properties": { "case_name": name, "case_type": "patient", "owner_id": "u1", "dob": "1990-01-01" },
+                "resource_uri": "",
+                "server_date_modified": "2026-11-02T08:00:01.000000Z",
+                "server_date_opened": "2026-11-01T08:00:01.000000Z",
+                "user_id": "u1",
+                "xform_ids": ["f1"],
+            })
+        })
+        .collect();
+    let next = (offset + limit < total).then(|| {
+        format!(
+            "?limit={limit}&offset={}&type=patient&closed=false",
+            offset + limit
+        )
+    });
+    Reply::json(
+        200,
+        json!({ "meta": { "limit": limit, "offset": offset, "total_count": total, "next": next, "previous": null },
+                "objects": objects }),
+    )
+}
+
+#[test]
+fn commcare_case_list_v05_follows_next_links_and_reads_properties() {
+    let server = Server::start();
+    server.route_fn("GET", "/a/demo/api/v0.5/case/", commcare_cases_v05);
+    let run = Job::new("cases_v05", commcare_config(&server)).run();
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stdout,
+        "[{\"id\":\"case-0\",\"name\":\"Patient 0\",\"parent\":\"household-7\"},{\"id\":\"case-1\",\"name\":null,\"parent\":\"household-7\"},{\"id\":\"case-2\",\"name\":\"Patient 2\",\"parent\":\"household-7\"}]\n"
+    );
+    assert_eq!(run.exit, 0);
+    assert_eq!(
+        lines(&server.requests()),
+        [
+            "GET /a/demo/api/v0.5/case/?type=patient&closed=false&limit=2",
+            "GET /a/demo/api/v0.5/case/?limit=2&offset=2&type=patient&closed=false",
+        ]
+    );
+}
