@@ -50,9 +50,24 @@ impl Analysis {
 /// Parses and checks a text as the file `name` (a job or an adaptor file), with
 /// the adaptor files a job uses.
 pub fn analyze(name: &str, text: &str, search: &adaptors::Search) -> Analysis {
+    analyze_until(name, text, search, &|| false).expect("a check that is never stopped ends")
+}
+
+/// [`analyze`], given up once `stop` says so (it is polled after parsing and
+/// before each expression the checker checks): then `None`. For the language
+/// server, which stops the check of a version when a newer one arrives.
+pub fn analyze_until(
+    name: &str,
+    text: &str,
+    search: &adaptors::Search,
+    stop: &dyn Fn() -> bool,
+) -> Option<Analysis> {
     let mut sources = SourceMap::new();
     let main = sources.add(name, text);
     let parsed = syntax::parse(text, main);
+    if stop() {
+        return None;
+    }
     let comments = parsed.comments;
     let mut diagnostics = parsed.diagnostics;
     let mut files = vec![types::SourceFile {
@@ -119,7 +134,7 @@ pub fn analyze(name: &str, text: &str, search: &adaptors::Search) -> Analysis {
             )),
         }
     }
-    let checked = types::check(&files, &search.available());
+    let checked = types::check_until(&files, &search.available(), stop)?;
     // Warnings about a file that does not parse are noise: its broken parts
     // leave names unused and code unreachable.
     let broken: Vec<SourceId> = diagnostics
@@ -136,13 +151,13 @@ pub fn analyze(name: &str, text: &str, search: &adaptors::Search) -> Analysis {
     );
     diagnostics::sort(&mut diagnostics);
     diagnostics.dedup();
-    Analysis {
+    Some(Analysis {
         sources,
         files,
         checked,
         diagnostics,
         comments,
-    }
+    })
 }
 
 /// Where adaptors are searched for a file at `path`.

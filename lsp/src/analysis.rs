@@ -6,12 +6,17 @@
 //! diagnostic, the comments). The first handler to ask fills it on a blocking
 //! thread; the others wait for the same result. A panic in the compiler becomes
 //! a [`Failure`] for that one request and the cell stays empty.
+//!
+//! The check polls the snapshot's superseded flag (`ferry_compiler::analyze_until`):
+//! when a newer version of the document arrives, the check of the old one stops
+//! within one expression, and the cell stays empty ([`NoAnalysis::Superseded`]).
 
 use crate::documents::Snapshot;
 use ferry_compiler::source::SourceId;
 use std::any::Any;
 use std::borrow::Cow;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use tokio::sync::OnceCell;
 use tower_lsp_server::jsonrpc::{self, ErrorCode};
 
@@ -40,6 +45,16 @@ pub struct Runner {
 pub struct Failure {
     pub what: &'static str,
     pub message: String,
+}
+
+/// Why a snapshot has no analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoAnalysis {
+    /// The compiler panicked.
+    Failed(Failure),
+    /// A newer version replaced the snapshot (or it was closed) before its check
+    /// ended: the check stopped.
+    Superseded,
 }
 
 impl Failure {
@@ -105,16 +120,25 @@ impl Snapshot {
     pub async fn analysis(
         &self,
         runner: &Runner,
-    ) -> Result<Arc<ferry_compiler::Analysis>, Failure> {
+    ) -> Result<Arc<ferry_compiler::Analysis>, NoAnalysis> {
         let cell = &self.analysis.analysis;
         let analysis = cell
-            .get_or_try_init(|| {
+            .get_or_try_init(|| async {
+                if self.is_superseded() {
+                    return Err(NoAnalysis::Superseded);
+                }
                 let text = self.text.arc();
                 let name = self.name.clone();
                 let search = self.search.clone();
-                runner.run("analysis", move || {
-                    Arc::new(ferry_compiler::analyze(&name, &text, &search))
-                })
+                let superseded = self.superseded_flag();
+                let stop = move || superseded.load(Ordering::Acquire);
+                let analysis = runner
+                    .run("analysis", move || {
+                        ferry_compiler::analyze_until(&name, &text, &search, &stop)
+                    })
+                    .await
+                    .map_err(NoAnalysis::Failed)?;
+                analysis.map(Arc::new).ok_or(NoAnalysis::Superseded)
             })
             .await
             .cloned()?;
@@ -126,7 +150,7 @@ impl Snapshot {
     /// This version's analysis if it is done, else the latest earlier version's
     /// if there is one (typing goes on while a version is checked: completion
     /// right after a keystroke does not wait for it), else this version's.
-    pub async fn typed(&self, runner: &Runner) -> Result<Typed, Failure> {
+    pub async fn typed(&self, runner: &Runner) -> Result<Typed, NoAnalysis> {
         if let Some(analysis) = self.analysis.analysis.get() {
             return Ok(Typed::Current(analysis.clone()));
         }

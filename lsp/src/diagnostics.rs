@@ -11,9 +11,10 @@
 //! up if it is stale by then: stale versions are never checked), checks the
 //! snapshot on a blocking thread, and publishes, tagged with its
 //! version, only if that version is still the document's current one and no
-//! newer result has gone out.
+//! newer result has gone out. A check running when a newer version arrives
+//! stops (see `analysis`), so the newer version's check starts at once.
 
-use crate::analysis::MAIN;
+use crate::analysis::{MAIN, NoAnalysis};
 use crate::documents::Snapshot;
 use crate::locations::location;
 use crate::server::{Session, State};
@@ -21,6 +22,7 @@ use ferry_compiler::diagnostics::{Diagnostic, Fix, Severity};
 use ferry_compiler::source::SourceMap;
 use serde_json::json;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tower_lsp_server::ls_types::{
     self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Uri,
@@ -35,7 +37,8 @@ pub async fn publish(state: Arc<State>, uri: Uri, version: i32, delay: Duration)
     let Some(snapshot) = state.documents.get(&uri) else {
         return;
     };
-    if state.documents.version(&uri) != Some(version) || snapshot.version != version {
+    // Stale already (a newer version, or the document closed and opened again).
+    if snapshot.version != version || snapshot.is_superseded() {
         return;
     }
     // One check of a document at a time: a version that became stale while an
@@ -43,18 +46,21 @@ pub async fn publish(state: Arc<State>, uri: Uri, version: i32, delay: Duration)
     // the check in progress and the last version's, not one check per edit.
     let gate = state.check_gate(&uri);
     let turn = gate.lock().await;
-    if state.documents.version(&uri) != Some(version) {
+    if snapshot.is_superseded() {
         return;
     }
     let analysis = match snapshot.analysis(&state.runner).await {
         Ok(analysis) => analysis,
-        Err(failure) => {
+        // The newer version's own task publishes.
+        Err(NoAnalysis::Superseded) => return,
+        Err(NoAnalysis::Failed(failure)) => {
             state.log_failure(&failure).await;
             return;
         }
     };
     drop(turn);
     let session = state.session();
+    let superseded = snapshot.superseded_flag();
     let converted = state
         .runner
         .run("diagnostics", move || {
@@ -74,7 +80,7 @@ pub async fn publish(state: Arc<State>, uri: Uri, version: i32, delay: Duration)
         }
     };
     let mut published = state.published.lock().await;
-    if state.documents.version(&uri) != Some(version)
+    if superseded.load(Ordering::Acquire)
         || published.get(&uri).is_some_and(|&last| last >= version)
     {
         return;

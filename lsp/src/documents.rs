@@ -6,6 +6,9 @@
 //! handlers in the order their messages arrive (it may then run them
 //! concurrently), so edits apply in order; everything else reads a snapshot and
 //! never blocks an edit.
+//!
+//! A snapshot replaced by a newer version (or closed) is marked superseded: a
+//! check of it still running stops at its next poll (see `analysis`).
 
 use crate::analysis::{Analysis, panic_message};
 use crate::builtin;
@@ -14,6 +17,7 @@ use ferry_compiler::adaptors::Search;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
@@ -33,6 +37,9 @@ pub struct Snapshot {
     /// The analysis of the latest earlier version that has one, until this
     /// version's own is done.
     earlier: Mutex<Option<Arc<ferry_compiler::Analysis>>>,
+    /// Set when a newer version arrives or the document is closed; shared with
+    /// the check of this version, which polls it.
+    superseded: Arc<AtomicBool>,
 }
 
 impl Snapshot {
@@ -51,7 +58,22 @@ impl Snapshot {
             search,
             analysis: Analysis::default(),
             earlier: Mutex::new(None),
+            superseded: Arc::default(),
         }
+    }
+
+    /// Whether a newer version has replaced this one (or the document was closed).
+    pub fn is_superseded(&self) -> bool {
+        self.superseded.load(Ordering::Acquire)
+    }
+
+    /// The flag a check of this version polls.
+    pub fn superseded_flag(&self) -> Arc<AtomicBool> {
+        self.superseded.clone()
+    }
+
+    fn supersede(&self) {
+        self.superseded.store(true, Ordering::Release);
     }
 
     /// A newer version of the document, which may fall back on this one's analysis.
@@ -112,7 +134,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Documents {
     pub fn open(&self, uri: Uri, version: i32, text: String) -> Arc<Snapshot> {
         let snapshot = Arc::new(Snapshot::new(uri.clone(), version, Text::new(text)));
-        lock(&self.open).insert(uri, snapshot.clone());
+        if let Some(replaced) = lock(&self.open).insert(uri, snapshot.clone()) {
+            replaced.supersede();
+        }
         snapshot
     }
 
@@ -139,12 +163,15 @@ impl Documents {
         }));
         let text = edited.map_err(|payload| ChangeError::Failed(panic_message(payload)))?;
         let snapshot = Arc::new(current.next(version, text));
-        open.insert(uri.clone(), snapshot.clone());
+        if let Some(replaced) = open.insert(uri.clone(), snapshot.clone()) {
+            replaced.supersede();
+        }
         Ok(snapshot)
     }
 
     pub fn close(&self, uri: &Uri) -> bool {
-        lock(&self.open).remove(uri).is_some()
+        let closed = lock(&self.open).remove(uri);
+        closed.inspect(|snapshot| snapshot.supersede()).is_some()
     }
 
     /// The open document, or a built-in adaptor file (read-only, version 0).
@@ -215,7 +242,10 @@ mod tests {
             .change(&u, 3, vec![change(None, "output 1\n")], Encoding::Utf16)
             .unwrap();
         assert_eq!(full.text.as_str(), "output 1\n");
+        assert!(snapshot.is_superseded());
+        assert!(!full.is_superseded());
         assert!(docs.close(&u));
+        assert!(full.is_superseded());
         assert_eq!(
             docs.change(&u, 4, vec![], Encoding::Utf16).err(),
             Some(ChangeError::NotOpen)

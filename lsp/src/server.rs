@@ -3,7 +3,7 @@
 //! on a blocking thread, where a panic becomes an error response for that request
 //! and a log message, and the server goes on.
 
-use crate::analysis::{Failure, Runner};
+use crate::analysis::{Failure, NoAnalysis, Runner};
 use crate::builtin::{self, ContentParams, ContentResult};
 use crate::documents::{ChangeError, Documents, Snapshot};
 use crate::positions::Encoding;
@@ -15,7 +15,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -162,11 +162,30 @@ impl Backend {
         }
     }
 
+    /// The error response of a request whose snapshot has no analysis: a
+    /// failure is logged; a version replaced while it was checked is answered
+    /// `ContentModified`, for the client to ask again about the new text.
+    async fn no_analysis<T>(&self, snapshot: &Snapshot, why: NoAnalysis) -> Result<T> {
+        match why {
+            NoAnalysis::Failed(failure) => self.fail(failure).await,
+            NoAnalysis::Superseded => Err(Error {
+                code: ErrorCode::ContentModified,
+                message: format!(
+                    "version {} of {} was replaced by a newer one before it was checked",
+                    snapshot.version,
+                    snapshot.uri.as_str()
+                )
+                .into(),
+                data: None,
+            }),
+        }
+    }
+
     /// What completion and signature help read: see `Snapshot::typed`.
     async fn typed(&self, snapshot: &Snapshot) -> Result<crate::analysis::Typed> {
         match snapshot.typed(&self.state.runner).await {
             Ok(typed) => Ok(typed),
-            Err(failure) => self.fail(failure).await,
+            Err(why) => self.no_analysis(snapshot, why).await,
         }
     }
 
@@ -174,7 +193,7 @@ impl Backend {
     async fn analysis(&self, snapshot: &Snapshot) -> Result<Arc<ferry_compiler::Analysis>> {
         match snapshot.analysis(&self.state.runner).await {
             Ok(analysis) => Ok(analysis),
-            Err(failure) => self.fail(failure).await,
+            Err(why) => self.no_analysis(snapshot, why).await,
         }
     }
 

@@ -10,6 +10,9 @@ use tokio::sync::mpsc;
 use tower::{Service as _, ServiceExt};
 use tower_lsp_server::jsonrpc::{self, Request};
 
+/// The result of a request to come (see [`TestClient::send`]).
+pub type Answer = futures::future::BoxFuture<'static, Result<Value, jsonrpc::Error>>;
+
 /// How long a test waits for a response or a notification before it fails.
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -47,19 +50,35 @@ impl TestClient {
 
     /// Sends a request and waits for its result.
     pub async fn request(&mut self, method: &str, params: Value) -> Result<Value, jsonrpc::Error> {
+        let answer = self.send(method, params).await;
+        tokio::time::timeout(TIMEOUT, answer)
+            .await
+            .unwrap_or_else(|_| panic!("no response to {method} within {TIMEOUT:?}"))
+    }
+
+    /// Sends a request without waiting: polling the returned future runs the
+    /// server's handler and gives its result. A test can poll it once (the
+    /// handler starts on the document as it is), change the document, then
+    /// wait for it.
+    pub async fn send(&mut self, method: &str, params: Value) -> Answer {
         self.next_id += 1;
         let request = Request::build(method.to_string())
             .id(self.next_id)
             .params(params)
             .finish();
-        let response = tokio::time::timeout(TIMEOUT, async {
-            let service = self.service.ready().await.expect("the server is running");
-            service.call(request).await.expect("the server is running")
+        let service = tokio::time::timeout(TIMEOUT, self.service.ready())
+            .await
+            .unwrap_or_else(|_| panic!("the server is not ready for {method} within {TIMEOUT:?}"))
+            .expect("the server is running");
+        let call = service.call(request);
+        let method = method.to_string();
+        Box::pin(async move {
+            call.await
+                .expect("the server is running")
+                .unwrap_or_else(|| panic!("{method} got no response"))
+                .into_parts()
+                .1
         })
-        .await
-        .unwrap_or_else(|_| panic!("no response to {method} within {TIMEOUT:?}"))
-        .unwrap_or_else(|| panic!("{method} got no response"));
-        response.into_parts().1
     }
 
     pub async fn notify(&mut self, method: &str, params: Value) {

@@ -21,6 +21,9 @@ impl<'a> Checker<'a> {
     /// Checks an expression. `expected` guides literals, lambdas, records and
     /// empty lists; the caller checks the result against what it needs.
     pub fn expr(&mut self, e: &'a ast::Expr, expected: Option<&Ty>) -> Ty {
+        if (self.stop)() {
+            return Ty::Error;
+        }
         let ty = crate::stack::deep(|| self.expr_kind(e, expected));
         self.info
             .expr_types

@@ -49,6 +49,14 @@ pub(super) struct Checker<'a> {
     const_decls: Vec<Vec<(&'a ast::Ident, Option<&'a ast::Type>, &'a ast::Expr)>>,
     const_state: Vec<Vec<State>>,
     available_adaptors: &'a [String],
+    /// Polled before each expression: once it says so, the rest is skipped (see
+    /// `types::check_until`).
+    pub stop: &'a dyn Fn() -> bool,
+}
+
+/// The `stop` of a check that always runs to the end.
+fn never() -> bool {
+    false
 }
 
 impl<'a> Checker<'a> {
@@ -73,6 +81,7 @@ impl<'a> Checker<'a> {
             const_decls: Vec::new(),
             const_state: Vec::new(),
             available_adaptors,
+            stop: &never,
         }
     }
 

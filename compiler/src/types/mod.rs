@@ -206,3 +206,25 @@ pub struct Checked {
 pub fn check(files: &[SourceFile], available_adaptors: &[String]) -> Checked {
     items::Checker::new(files, available_adaptors).run()
 }
+
+/// [`check`], stopped early once `stop` says so (it is polled before each
+/// expression): then `None`. The language server stops the check of a version
+/// of a document when a newer version arrives.
+pub fn check_until(
+    files: &[SourceFile],
+    available_adaptors: &[String],
+    stop: &dyn Fn() -> bool,
+) -> Option<Checked> {
+    // Sticky: once stopped, every later poll says so without asking again.
+    let stopped = std::cell::Cell::new(false);
+    let poll = || {
+        if !stopped.get() {
+            stopped.set(stop());
+        }
+        stopped.get()
+    };
+    let mut checker = items::Checker::new(files, available_adaptors);
+    checker.stop = &poll;
+    let checked = checker.run();
+    (!stopped.get()).then_some(checked)
+}
