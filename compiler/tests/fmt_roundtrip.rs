@@ -134,3 +134,17 @@ fn long_lines_break_at_legal_points() {
 fn broken_files_are_not_formatted() {
     assert!(format("let x = (1 +\n").is_err());
 }
+
+/// A chain of one precedence that does not fit breaks after every operator,
+/// one operand a line; operands of a higher precedence stay whole.
+#[test]
+fn a_long_binary_chain_breaks_after_every_operator() {
+    let src = "let total = first_quantity_of_the_month + second_quantity * unit_price - third_quantity_of_the_month + 1\nlet short = a + b - c\nlet either = first_name_of_the_patient ?? second_name_of_the_patient ?? third_name_of_the_patient_xyz\n";
+    let out = format(src).unwrap();
+    assert_eq!(
+        out,
+        "let total = first_quantity_of_the_month +\n  second_quantity * unit_price -\n  third_quantity_of_the_month +\n  1\nlet short = a + b - c\nlet either = first_name_of_the_patient ??\n  second_name_of_the_patient ?? third_name_of_the_patient_xyz\n"
+    );
+    assert_eq!(tree(src), tree(&out));
+    assert_eq!(format(&out).unwrap(), out);
+}

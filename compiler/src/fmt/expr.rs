@@ -163,6 +163,32 @@ impl Printer<'_> {
         }
     }
 
+    /// `a + b - c`: the operands of a left-associative chain of one precedence,
+    /// as one group: on one line, or broken after every operator, one operand
+    /// a line. (A group for each operator, nested down the left operand, would
+    /// make the printer's measuring quadratic in the chain's length.)
+    fn left_chain(&self, e: &Expr) -> Doc {
+        let mut links = Vec::new();
+        let mut first = e;
+        let mut precedence = None;
+        while let ExprKind::Binary { op, lhs, rhs } = &first.kind
+            && !op.right_assoc()
+            && precedence.is_none_or(|p| p == op.precedence())
+        {
+            precedence = Some(op.precedence());
+            links.push((op, rhs));
+            first = lhs;
+        }
+        let p = precedence.expect("a binary expression");
+        let mut doc = self.operand(first, p);
+        for (op, rhs) in links.into_iter().rev() {
+            doc = doc
+                .append(text(format!(" {}", op.as_str())))
+                .append(RcDoc::line().append(self.operand(rhs, p + 1)).nest(INDENT));
+        }
+        doc.group()
+    }
+
     pub(super) fn expr(&self, e: &Expr) -> Doc {
         crate::stack::deep(|| self.expr_inner(e))
     }
@@ -204,22 +230,14 @@ impl Printer<'_> {
                 op: UnaryOp::Not,
                 operand,
             } => text("not ").append(self.operand(operand, precedence::NOT)),
-            ExprKind::Binary { op, lhs, rhs } => {
+            ExprKind::Binary { op, lhs, rhs } if op.right_assoc() => {
                 let p = op.precedence();
-                let (left_min, right_min) = if op.right_assoc() {
-                    (p + 1, p)
-                } else {
-                    (p, p + 1)
-                };
-                self.operand(lhs, left_min)
+                self.operand(lhs, p + 1)
                     .append(text(format!(" {}", op.as_str())))
-                    .append(
-                        RcDoc::line()
-                            .append(self.operand(rhs, right_min))
-                            .nest(INDENT),
-                    )
+                    .append(RcDoc::line().append(self.operand(rhs, p)).nest(INDENT))
                     .group()
             }
+            ExprKind::Binary { .. } => self.left_chain(e),
             ExprKind::As { expr, ty } => self
                 .operand(expr, precedence::AS)
                 .append(text(" as "))
