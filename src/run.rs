@@ -41,7 +41,7 @@ pub fn run(path: &Path, adaptor_paths: &[PathBuf], args: &RunArgs) -> i32 {
         Err(code) => return code,
     };
     if std::env::var_os("FERRY_DUMP_IR").is_some() {
-        eprintln!("{:#?}", program.functions);
+        eprint!("{}", ferry_compiler::ir::print::print(&program));
     }
     let meta = program.meta.to_json();
     let jit = match ferry_compiler::codegen::jit::compile(&program, &ferry_runtime::abi::symbols())

@@ -16,7 +16,8 @@ mod build;
 pub use build::build;
 
 use crate::source::{SourceId, Span};
-use crate::syntax::ast::{BinaryOp, Literal};
+/// Operators and literals are as the syntax has them.
+pub use crate::syntax::ast::{BinaryOp, Literal};
 use crate::types::Ty;
 use smol_str::SmolStr;
 

@@ -2,8 +2,7 @@
 
 use super::{Lowered, Lowerer};
 use crate::ir::{Cmp, Expr, FloatOp, IntOp, Repr, Stmt};
-use crate::syntax::ast::{BinaryOp, Literal};
-use crate::typed::{self, ExprKind, Global, TemplatePart};
+use crate::typed::{self, BinaryOp, ExprKind, Global, Literal, TemplatePart};
 
 impl<'a> Lowerer<'a> {
     pub(super) fn expr(&mut self, e: &'a typed::Expr) -> Lowered {

@@ -3,7 +3,6 @@
 
 use super::{FnState, Lowered, Lowerer};
 use crate::ir::{Callee, Expr, FnKind, FuncId, Function, Local, Repr, Stmt};
-use crate::source::Span;
 use crate::typed::{self, StmtKind};
 
 impl<'a> Lowerer<'a> {
@@ -25,7 +24,8 @@ impl<'a> Lowerer<'a> {
         for index in self.const_order(0) {
             let g = self.global(0, index);
             let value = self.const_value(0, index);
-            let value = self.boxed(value, Span::default());
+            let span = self.module_tree(0).consts[index].value.span;
+            let value = self.boxed(value, span);
             body.push(Stmt::Expr(Expr::call(
                 "ferry_set_global",
                 vec![Expr::Int(g as i64), value],

@@ -3,8 +3,7 @@
 
 use super::{Lowered, Lowerer};
 use crate::ir::{Cmp, Expr, Local, Repr, Stmt};
-use crate::syntax::ast::Literal;
-use crate::typed::{self, PatternKind, StmtKind};
+use crate::typed::{self, Literal, PatternKind, StmtKind};
 use ferry_meta::Constant;
 
 impl<'a> Lowerer<'a> {
