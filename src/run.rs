@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// Checks and compiles a job; on errors, prints them and gives the exit code: 2
 /// for a job that does not compile (nothing was run), as for a file that cannot
-/// be read.
+/// be read; 3 for the compiler's own mistake.
 pub fn compile(path: &Path, adaptor_paths: &[PathBuf]) -> Result<ferry_compiler::ir::Program, i32> {
     let analysis = match ferry_compiler::check_file(path, adaptor_paths) {
         Ok(a) => a,
@@ -26,9 +26,12 @@ pub fn compile(path: &Path, adaptor_paths: &[PathBuf]) -> Result<ferry_compiler:
         eprintln!("error: {} has errors; nothing was run", path.display());
         return Err(2);
     }
-    ferry_compiler::ir::lower(&analysis).map_err(|message| {
-        eprintln!("error: {message}");
-        2
+    ferry_compiler::ir::lower(&analysis).map_err(|e| {
+        eprintln!("error: {e}");
+        match e {
+            ferry_compiler::ir::LowerError::NotAJob(_) => 2,
+            ferry_compiler::ir::LowerError::Internal(_) => 3,
+        }
     })
 }
 
@@ -38,7 +41,7 @@ pub fn run(path: &Path, adaptor_paths: &[PathBuf], args: &RunArgs) -> i32 {
         Err(code) => return code,
     };
     if std::env::var_os("FERRY_DUMP_IR").is_some() {
-        eprintln!("{:#?}", program.functions);
+        eprint!("{}", ferry_compiler::ir::print::print(&program));
     }
     let meta = program.meta.to_json();
     let jit = match ferry_compiler::codegen::jit::compile(&program, &ferry_runtime::abi::symbols())

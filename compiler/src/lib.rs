@@ -16,6 +16,7 @@ pub mod query;
 pub mod source;
 pub mod stack;
 pub mod syntax;
+pub mod typed;
 pub mod types;
 
 use diagnostics::Diagnostic;

@@ -4,9 +4,10 @@
 //! with its source location, and `?.`, `??`, `match` and interpolation spelled out.
 
 mod lower;
+pub mod print;
 
 pub use ferry_meta::{Meta, OpMeta, ShapeMeta};
-pub use lower::lower;
+pub use lower::{LowerError, lower, lower_tree, repr_of};
 
 /// How a value is held in generated code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

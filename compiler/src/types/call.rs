@@ -457,8 +457,9 @@ impl<'a> Checker<'a> {
         let file = self.file();
         let mut bindings: HashMap<u8, Ty> = HashMap::new();
         let mut given: Vec<Option<&'a ast::Arg>> = vec![None; params.len()];
+        let mut order: Vec<Option<usize>> = vec![None; params.len()];
         let mut positional = 0;
-        for arg in args {
+        for (arg_index, arg) in args.iter().enumerate() {
             let slot = match &arg.name {
                 None => {
                     positional += 1;
@@ -520,7 +521,9 @@ impl<'a> Checker<'a> {
                 continue;
             }
             given[slot] = Some(arg);
+            order[slot] = Some(arg_index);
         }
+        self.info.call_args.insert((file, call), order);
         let missing: Vec<String> = params
             .iter()
             .zip(&given)

@@ -921,7 +921,7 @@ impl<'a> Checker<'a> {
         // `body` is the decoded response in `result` and `paged`.
         let body_ident = ast::Ident {
             name: SmolStr::new_static("body"),
-            span: Span::default(),
+            span: super::response_decl(http),
         };
         self.ctx.scopes.push(FrameKind::Block, u32::MAX);
         self.declare_local(&body_ident, Ty::Json, false, false);

@@ -82,6 +82,9 @@ pub struct TypeInfo {
     pub expr_types: HashMap<(SourceId, Span), Ty>,
     /// For names, fields, methods and callees: what they refer to.
     pub defs: HashMap<(SourceId, Span), Def>,
+    /// For each call with a signature (keyed by the call's span): for each
+    /// parameter, the index of the argument given for it, `None` for its default.
+    pub call_args: HashMap<(SourceId, Span), Vec<Option<usize>>>,
     /// Every local with where it is visible, for completion.
     pub locals: Vec<LocalInfo>,
 }
@@ -132,6 +135,16 @@ fn sig_fn_ty(params: &[ParamSig], ret: &Ty) -> Ty {
 impl FnSig {
     pub fn fn_ty(&self) -> Ty {
         sig_fn_ty(&self.params, &self.ret)
+    }
+}
+
+/// Where the made-up `body` local of an HTTP binding (the decoded response, in
+/// `result` and `paged`) is declared: an empty span just after the method, so no
+/// cursor lands on it. The checker declares it there; the typed tree finds it there.
+pub fn response_decl(http: &ast::HttpBinding) -> Span {
+    Span {
+        start: http.method.span.end,
+        end: http.method.span.end,
     }
 }
 

@@ -8,20 +8,19 @@
 
 use super::Lowerer;
 use crate::ir::{Expr, Repr, Stmt};
-use crate::syntax::ast::{self, ExprKind};
+use crate::typed::{self, Arg, ExprKind, RecordEntry};
 use crate::types::Ty;
 
 impl<'a> Lowerer<'a> {
     /// Whether `output e` can be streamed.
-    pub(super) fn streams(&self, e: &'a ast::Expr) -> bool {
+    pub(super) fn streams(&self, e: &'a typed::Expr) -> bool {
         match &e.kind {
             ExprKind::Record(entries) => {
                 let mut streamed = false;
                 for entry in entries {
                     match entry {
-                        ast::RecordEntry::Spread(_) => return false,
-                        ast::RecordEntry::Field { value, .. } => streamed |= self.streams(value),
-                        ast::RecordEntry::Shorthand(_) => {}
+                        RecordEntry::Spread(_) => return false,
+                        RecordEntry::Field { value, .. } => streamed |= self.streams(value),
                     }
                 }
                 streamed
@@ -31,33 +30,31 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `xs.map(f)` on a list (not through `?.`): `xs` and `f`.
-    fn mapped_list(&self, e: &'a ast::Expr) -> Option<(&'a ast::Expr, &'a ast::Expr)> {
-        let ExprKind::Call { callee, args } = &e.kind else {
-            return None;
-        };
-        let [arg] = args.as_slice() else {
-            return None;
-        };
-        let ExprKind::Field {
-            target,
-            name,
+    fn mapped_list(&self, e: &'a typed::Expr) -> Option<(&'a typed::Expr, &'a typed::Expr)> {
+        let ExprKind::Method {
+            receiver,
+            method,
+            args,
             optional: false,
-        } = &callee.kind
+        } = &e.kind
         else {
             return None;
         };
-        let on_list = matches!(self.types.resolve(&self.ty(target.span)), Ty::List(_));
-        (name.name == "map" && arg.name.is_none() && on_list).then_some((&**target, &arg.value))
+        let [Arg::Given(f)] = args.as_slice() else {
+            return None;
+        };
+        let on_list = matches!(self.types.resolve(&receiver.ty), Ty::List(_));
+        (method == "map" && on_list).then_some((&**receiver, f))
     }
 
     /// `output e`, written piece by piece; `e` is one that [`Lowerer::streams`].
-    pub(super) fn streamed_output(&mut self, e: &'a ast::Expr, out: &mut Vec<Stmt>) {
+    pub(super) fn streamed_output(&mut self, e: &'a typed::Expr, out: &mut Vec<Stmt>) {
         out.push(runtime("ferry_stream_begin", Vec::new()));
         self.stream(e, out);
         out.push(runtime("ferry_stream_end", Vec::new()));
     }
 
-    fn stream(&mut self, e: &'a ast::Expr, out: &mut Vec<Stmt>) {
+    fn stream(&mut self, e: &'a typed::Expr, out: &mut Vec<Stmt>) {
         if let Some((list, f)) = self.mapped_list(e) {
             let loc = self.loc(e.span);
             let list_value = self.boxed_value(list);
@@ -91,10 +88,10 @@ impl<'a> Lowerer<'a> {
         };
         out.push(runtime("ferry_stream_open", vec![Expr::Int(0)]));
         for entry in entries {
-            if let ast::RecordEntry::Field { name, value } = entry
+            if let RecordEntry::Field { name, value } = entry
                 && self.streams(value)
             {
-                let key = self.string(&name.name);
+                let key = self.string(name);
                 out.push(runtime("ferry_stream_key", vec![key]));
                 self.stream(value, out);
             } else if let Some((name, value)) = self.record_field(entry) {
