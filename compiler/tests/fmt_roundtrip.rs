@@ -148,3 +148,11 @@ fn a_long_binary_chain_breaks_after_every_operator() {
     assert_eq!(tree(src), tree(&out));
     assert_eq!(format(&out).unwrap(), out);
 }
+
+#[test]
+fn expressions_inside_a_long_string_stay_on_its_line() {
+    let src = "output \"n=${n} list=${[1, \"a\"]} rec=${{ a: first_value_of_the_record ?? 0, b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }} nested=${\"in ${n}\"} ${if n > 1 { \"x\" } else { \"y\" }}\"\n";
+    let out = format(src).unwrap();
+    assert_eq!(out, src);
+    assert_eq!(tree(src), tree(&out));
+}

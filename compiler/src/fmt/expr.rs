@@ -315,23 +315,22 @@ impl Printer<'_> {
         }
     }
 
+    /// A string ends on its line, so the expressions inside it are printed flat
+    /// however long the line gets.
     fn template(&self, parts: &[TemplatePart]) -> Doc {
         let mut out = String::from("\"");
-        let mut doc = RcDoc::nil();
         for part in parts {
             match part {
                 TemplatePart::Text(t) => out.push_str(&escape(t)),
                 TemplatePart::Expr(e) => {
                     out.push_str("${");
-                    doc = doc
-                        .append(text(std::mem::take(&mut out)))
-                        .append(self.expr(e).group());
+                    let _ = self.expr(e).group().render_fmt(usize::MAX, &mut out);
                     out.push('}');
                 }
             }
         }
         out.push('"');
-        doc.append(text(out))
+        text(out)
     }
 
     fn record(&self, entries: &[RecordEntry], span: Span) -> Doc {
