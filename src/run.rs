@@ -26,10 +26,18 @@ pub fn compile(path: &Path, adaptor_paths: &[PathBuf]) -> Result<ferry_compiler:
         eprintln!("error: {} has errors; nothing was run", path.display());
         return Err(2);
     }
-    ferry_compiler::ir::lower(&analysis).map_err(|message| {
+    let mut program = ferry_compiler::ir::lower(&analysis).map_err(|message| {
         eprintln!("error: {message}");
         2
-    })
+    })?;
+    // The version `serve` records with each run: which code produced it.
+    program.meta.version = ferry_runtime::serve_jobs::version_of(
+        analysis
+            .sources
+            .iter()
+            .map(|(_, s)| (s.name.as_str(), &*s.text)),
+    );
+    Ok(program)
 }
 
 pub fn run(path: &Path, adaptor_paths: &[PathBuf], args: &RunArgs) -> i32 {

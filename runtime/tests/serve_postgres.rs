@@ -13,22 +13,16 @@ use serve_support::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_share_200_events_and_run_each_exactly_once() {
     let pg = PgCluster::start();
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
     let job = format!(
         "name=reg;trigger=webhook:/reg;action=post:{}",
         recorder.url("/sink")
     );
     let start = |n: usize| {
-        let state = dir.path().join(format!("state-{n}"));
-        Fixture::start(
-            dir.path(),
-            &args(&[
-                ("--state", state.to_str().unwrap()),
-                ("--queue", &pg.url),
-                ("--job", &job),
-                ("--workers", "3"),
-            ]),
+        scratch.start_on(
+            &format!("state-{n}"),
+            &[("--queue", &pg.url), ("--job", &job), ("--workers", "3")],
         )
     };
     let a = start(1);
@@ -83,24 +77,22 @@ async fn two_processes_share_200_events_and_run_each_exactly_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_tick_fires_once_across_two_processes() {
     let pg = PgCluster::start();
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
-    let clock = dir.path().join("clock");
+    let clock = scratch.path().join("clock");
     std::fs::write(&clock, "2026-03-01T22:30:00Z").unwrap();
     let job = format!(
         "name=nightly;trigger=cron:0 2 * * *;tz=Africa/Nairobi;action=post:{}",
         recorder.url("/sink")
     );
     let start = |n: usize| {
-        let state = dir.path().join(format!("state-{n}"));
-        Fixture::start(
-            dir.path(),
-            &args(&[
-                ("--state", state.to_str().unwrap()),
+        scratch.start_on(
+            &format!("state-{n}"),
+            &[
                 ("--queue", &pg.url),
                 ("--job", &job),
                 ("--clock-file", clock.to_str().unwrap()),
-            ]),
+            ],
         )
     };
     let a = start(1);
@@ -170,24 +162,22 @@ async fn one_tick_fires_once_across_two_processes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_of_a_killed_process_is_taken_over_after_its_lease() {
     let pg = PgCluster::start();
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
-    let gate = dir.path().join("go");
+    let gate = scratch.path().join("go");
     let job = format!(
         "name=reg;trigger=webhook:/reg;block={};action=post:{}",
         gate.display(),
         recorder.url("/sink")
     );
     let start = |n: usize| {
-        let state = dir.path().join(format!("state-{n}"));
-        Fixture::start(
-            dir.path(),
-            &args(&[
-                ("--state", state.to_str().unwrap()),
+        scratch.start_on(
+            &format!("state-{n}"),
+            &[
                 ("--queue", &pg.url),
                 ("--job", &job),
                 ("--lease-ms", "3000"),
-            ]),
+            ],
         )
     };
     let mut a = start(1);

@@ -2081,6 +2081,7 @@ impl<'a> Lowerer<'a> {
                     path: path.value.clone(),
                     auth: scheme,
                     header,
+                    reply: false,
                 }
             }
             ast::Trigger::Cron { schedule, tz } => TriggerMeta::Cron {
