@@ -2061,7 +2061,7 @@ impl<'a> Lowerer<'a> {
             });
         }
         self.meta.trigger = job.trigger.as_ref().map(|t| match t {
-            ast::Trigger::Webhook { path, auth } => {
+            ast::Trigger::Webhook { path, auth, reply } => {
                 let (scheme, header) = match auth.as_ref().map(|a| &a.kind) {
                     Some(ExprKind::Name(n)) => (Some(n.to_string()), None),
                     Some(ExprKind::Call { callee, args }) => {
@@ -2081,7 +2081,7 @@ impl<'a> Lowerer<'a> {
                     path: path.value.clone(),
                     auth: scheme,
                     header,
-                    reply: false,
+                    reply: *reply,
                 }
             }
             ast::Trigger::Cron { schedule, tz } => TriggerMeta::Cron {

@@ -137,6 +137,9 @@ pub(crate) struct Shared {
     pub schedules: Vec<(String, Schedule)>,
     /// `--retain`, shown on the page.
     pub retain: Option<Duration>,
+    /// The page's 24-hour counts, computed at most every few seconds: counting
+    /// a day of runs is the page's one costly query.
+    pub chart_counts: std::sync::Mutex<Option<(i64, store::Counts)>>,
 }
 
 /// A serve that is running: its address, and how to stop it.
@@ -387,6 +390,7 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
         session_lifetime,
         schedules: schedules.clone(),
         retain,
+        chart_counts: std::sync::Mutex::new(None),
     });
 
     // Stop requests: Running::shutdown, options.shutdown, signals.

@@ -151,6 +151,39 @@ pub(crate) async fn logout(
     r
 }
 
+/// How long the chart's counts are reused.
+const CHART_FRESH_MS: i64 = 10_000;
+
+/// Runs created per hour over the 24 hours before `now`, by status: from the
+/// store at most every [`CHART_FRESH_MS`], so that a busy page does not count a
+/// day of runs for every request.
+async fn chart_counts(shared: &Shared, now: i64) -> Vec<(i64, String, i64)> {
+    let cached = shared
+        .chart_counts
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if let Some((at, rows)) = cached
+        && (0..CHART_FRESH_MS).contains(&(now - at))
+    {
+        return rows;
+    }
+    let since = now - chart::HOURS as i64 * 3_600_000;
+    match shared.store.counts(since, 3_600_000).await {
+        Ok(rows) => {
+            *shared
+                .chart_counts
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some((now, rows.clone()));
+            rows
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot count the runs of the last 24 hours");
+            Vec::new()
+        }
+    }
+}
+
 /// A schedule as the page names it: `cron "0 2 * * *" tz Africa/Nairobi`, `every 15m`.
 fn schedule_text(trigger: &Trigger) -> String {
     match trigger {
@@ -177,11 +210,9 @@ pub(crate) async fn index(
         Err(text) => return message(StatusCode::BAD_REQUEST, "That filter is not valid", &text),
     };
     let now = shared.clock.now();
-    let since = now.timestamp_millis() - 24 * 3_600_000;
-    // The oldest bucket starts 23 h ago, rounded down to the hour... of `since`.
     let (rows, counts) = tokio::join!(
         shared.store.list_runs(filter.clone()),
-        shared.store.counts(since, 3_600_000)
+        chart_counts(&shared, now.timestamp_millis())
     );
     let rows = match rows {
         Ok(rows) => rows,
@@ -193,7 +224,7 @@ pub(crate) async fn index(
             );
         }
     };
-    let counts = chart::Counts::from_rows(&counts.unwrap_or_default());
+    let counts = chart::Counts::from_rows(&counts);
     let base_query = filter_query(&filter).finish();
     let older = match rows.last() {
         Some(last) if rows.len() == filter.limit as usize => {

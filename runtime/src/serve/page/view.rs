@@ -92,7 +92,9 @@ fn time(ms: Option<i64>) -> Markup {
     match ms {
         Some(ms) => {
             let t = rfc3339(ms);
-            html! { time datetime=(t) { (t) } }
+            // `2026-03-02 07:14:03Z` to read; the exact time in `datetime`.
+            let shown = format!("{}Z", t.get(..19).unwrap_or(&t).replace('T', " "));
+            html! { time datetime=(t) { (shown) } }
         }
         None => html! { span.muted { "—" } },
     }

@@ -273,6 +273,9 @@ pub(crate) enum Replay {
     Refused(String),
 }
 
+/// Runs counted per time bucket and status: `(bucket, status, count)`.
+pub(crate) type Counts = Vec<(i64, String, i64)>;
+
 /// What one pruning pass deleted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Pruned {

@@ -92,7 +92,7 @@ ALTER TABLE ferry_events ADD COLUMN IF NOT EXISTS input_deleted INTEGER NOT NULL
 ALTER TABLE ferry_attempts ADD COLUMN IF NOT EXISTS failure TEXT;
 UPDATE ferry_runs r SET created_at = e.fired_at FROM ferry_events e
   WHERE r.created_at IS NULL AND e.id = r.event_id;
-CREATE INDEX IF NOT EXISTS ferry_runs_created ON ferry_runs (created_at);
+CREATE INDEX IF NOT EXISTS ferry_runs_created ON ferry_runs (created_at, status);
 CREATE INDEX IF NOT EXISTS ferry_runs_ended ON ferry_runs (finished_at) WHERE status IN ('succeeded', 'dead');
 CREATE INDEX IF NOT EXISTS ferry_runs_replay ON ferry_runs (replay_of) WHERE replay_of IS NOT NULL;
 UPDATE ferry_meta SET value = '2' WHERE key = 'schema';

@@ -96,7 +96,7 @@ ALTER TABLE runs ADD COLUMN replay_of INTEGER;
 ALTER TABLE events ADD COLUMN input_deleted INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attempts ADD COLUMN failure TEXT;
 UPDATE runs SET created_at = (SELECT fired_at FROM events WHERE events.id = runs.event_id);
-CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at);
+CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at, status);
 CREATE INDEX IF NOT EXISTS runs_ended ON runs (finished_at) WHERE status IN ('succeeded', 'dead');
 CREATE INDEX IF NOT EXISTS runs_replay ON runs (replay_of) WHERE replay_of IS NOT NULL;
 UPDATE meta SET value = '2' WHERE key = 'schema';
