@@ -607,7 +607,7 @@ fn serve_refuses_to_start_on_a_bad_config_a_missing_key_or_no_trigger() {
 }
 
 /// The 401 body of the operator API.
-const OPERATOR_REFUSED: &str = "{\"error\":\"the operator API needs the operator token: send the header Authorization: Bearer TOKEN (or ?token=TOKEN); it was printed when serve first started, or set it with --admin-token\"}";
+const OPERATOR_REFUSED: &str = "{\"error\":\"the operator API needs the operator token: send the header Authorization: Bearer TOKEN (or ?token=TOKEN), or log in on the page at /; it was printed when serve first started, or set it with --admin-token\"}";
 
 #[test]
 fn the_operator_api_needs_the_token_printed_once_at_the_first_start() {
@@ -623,7 +623,8 @@ fn the_operator_api_needs_the_token_printed_once_at_the_first_start() {
     let logs = first.logs();
     assert!(
         logs.contains(&format!(
-            "  or send the header Authorization: Bearer {token}\n  shown only now: only its hash is kept."
+            "  or send the header Authorization: Bearer {token}\n  operator page: {}/ (log in with the token)\n  shown only now: only its hash is kept.",
+            first.base
         )),
         "{logs}"
     );
