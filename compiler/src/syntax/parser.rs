@@ -1120,7 +1120,7 @@ fn file_parser<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>()
         .map(|r| r.is_some());
     let webhook = select! { Token::Ident("webhook") => () }
         .ignore_then(str_lit())
-        .then(reply.clone())
+        .then(reply)
         .then(kw(Keyword::Auth).ignore_then(expr.clone()).or_not())
         .then(reply)
         .map(|(((path, before), auth), after)| Trigger::Webhook {
