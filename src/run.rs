@@ -26,13 +26,21 @@ pub fn compile(path: &Path, adaptor_paths: &[PathBuf]) -> Result<ferry_compiler:
         eprintln!("error: {} has errors; nothing was run", path.display());
         return Err(2);
     }
-    ferry_compiler::ir::lower(&analysis).map_err(|e| {
+    let mut program = ferry_compiler::ir::lower(&analysis).map_err(|e| {
         eprintln!("error: {e}");
         match e {
             ferry_compiler::ir::LowerError::NotAJob(_) => 2,
             ferry_compiler::ir::LowerError::Internal(_) => 3,
         }
-    })
+    })?;
+    // The version `serve` records with each run: which code produced it.
+    program.meta.version = ferry_runtime::serve_jobs::version_of(
+        analysis
+            .sources
+            .iter()
+            .map(|(_, s)| (s.name.as_str(), &*s.text)),
+    );
+    Ok(program)
 }
 
 pub fn run(path: &Path, adaptor_paths: &[PathBuf], args: &RunArgs) -> i32 {

@@ -607,7 +607,7 @@ fn serve_refuses_to_start_on_a_bad_config_a_missing_key_or_no_trigger() {
 }
 
 /// The 401 body of the operator API.
-const OPERATOR_REFUSED: &str = "{\"error\":\"the operator API needs the operator token: send the header Authorization: Bearer TOKEN (or ?token=TOKEN); it was printed when serve first started, or set it with --admin-token\"}";
+const OPERATOR_REFUSED: &str = "{\"error\":\"the operator API needs the operator token: send the header Authorization: Bearer TOKEN (or ?token=TOKEN), or log in on the page at /; it was printed when serve first started, or set it with --admin-token\"}";
 
 #[test]
 fn the_operator_api_needs_the_token_printed_once_at_the_first_start() {
@@ -623,7 +623,8 @@ fn the_operator_api_needs_the_token_printed_once_at_the_first_start() {
     let logs = first.logs();
     assert!(
         logs.contains(&format!(
-            "  or send the header Authorization: Bearer {token}\n  shown only now: only its hash is kept."
+            "  or send the header Authorization: Bearer {token}\n  operator page: {}/ (log in with the token)\n  shown only now: only its hash is kept.",
+            first.base
         )),
         "{logs}"
     );
@@ -744,4 +745,30 @@ fn a_job_that_recurses_too_deep_fails_its_run_and_serve_keeps_serving() {
     let done = serve.wait_runs("status=succeeded", 1);
     assert_eq!(done[0]["output"], json!({ "depth": 1000 }));
     assert_eq!(serve.runs("").len(), 2);
+}
+
+#[test]
+fn a_reply_webhook_answers_with_its_jobs_output_or_the_reason_of_its_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--state", &dir.path().join("state").display().to_string()].map(String::from);
+    let serve = Serve::ferry(
+        &["tests/fixtures/serve/ask.ferry"],
+        &strs(&args),
+        dir.path(),
+    );
+    let (status, body) = serve.post("/hooks/ask", r#"{"n": 21}"#, &[]);
+    assert_eq!((status, body), (200, json!({ "double": 42 })));
+    let (status, body) = serve.post("/hooks/ask", r#"{"n": -1}"#, &[]);
+    assert_eq!(status, 422);
+    assert_eq!(
+        body["error"],
+        json!("n must not be negative, got -1 (at tests/fixtures/serve/ask.ferry:7:3)")
+    );
+    // `fail` is dead at once, and the run records the job's version.
+    let dead = serve.wait_runs("status=dead", 1);
+    assert_eq!(dead[0]["attempts"], json!(1));
+    assert_eq!(dead[0]["failure"], json!("fail"));
+    let version = dead[0]["version"].as_str().unwrap();
+    assert_eq!(version.len(), 12, "{version}");
+    assert!(version.chars().all(|c| c.is_ascii_hexdigit()), "{version}");
 }

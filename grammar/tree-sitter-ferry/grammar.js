@@ -124,7 +124,9 @@ module.exports = grammar({
     webhook_trigger: $ => seq(
       'webhook',
       field('path', $.string),
+      optional('reply'),
       optional(seq('auth', field('auth', $.trigger_auth))),
+      optional('reply'),
     ),
 
     trigger_auth: $ => seq(

@@ -34,6 +34,10 @@ pub struct Meta {
     pub adaptors: Vec<AdaptorMeta>,
     pub ops: Vec<OpMeta>,
     pub trigger: Option<TriggerMeta>,
+    /// A hash of the job's source and its adaptors' sources: what `serve`
+    /// records with each run (empty when not stamped).
+    #[serde(default)]
+    pub version: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,6 +125,9 @@ pub enum TriggerMeta {
         path: String,
         auth: Option<String>,
         header: Option<String>,
+        /// `reply`: the caller waits for the run's result.
+        #[serde(default)]
+        reply: bool,
     },
     Cron {
         schedule: String,

@@ -132,6 +132,7 @@ async fn bench_queue(
         trigger: Trigger::Webhook {
             path: "/hook".into(),
             auth: WebhookAuth::None,
+            reply: false,
         },
         done: done.clone(),
     });

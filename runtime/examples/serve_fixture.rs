@@ -11,9 +11,12 @@
 //! A job spec is `key=value` pairs separated by `;`:
 //! - `trigger`: `webhook:/path`, `cron:EXPR` (with `tz=Area/City`), `every:SECONDS`;
 //! - `auth`: `none`, `api_key:HEADER`, `basic`, `hmac:HEADER`;
-//! - `action`: `ok` (output `{"ok": true}`), `fail` (exit 1), `post:URL` (POSTs the
-//!   input, as received, with the event id, fired_at and last_success in headers;
-//!   output `{"status": ...}`), `post-fail:URL` (posts, then fails), `panic`;
+//! - `action`: `ok` (output `{"ok": true}`), `fail` (exit 1, retried),
+//!   `fail-final` (a `fail` of the language: dead at once), `skip`, `echo` (the
+//!   input is the output), `post:URL` (POSTs the input, as received, with the
+//!   event id, fired_at and last_success in headers; output `{"status": ...}`),
+//!   `post-fail:URL` (posts, then fails), `panic`;
+//! - `reply=yes`: the webhook answers with the run's result; `version=V`;
 //! - `block=FILE`: before acting, wait until FILE exists; `sleep=MS`: sleep first;
 //! - `validate=id`: the input must be an object with a string `id`.
 //!
@@ -28,12 +31,13 @@ use chrono::{DateTime, Utc};
 use ferry_runtime::http::{Auth, Client, Policy, Request};
 use ferry_runtime::secrets::Redactor;
 use ferry_runtime::serve::{
-    BoxFuture, Clock, Job, LogFormat, LogLevel, LogLine, Queue, RunResult, ServeOptions, Trigger,
-    TriggerContext, TriggerSecrets, WebhookAuth,
+    BoxFuture, Clock, Failure, Job, KeepData, LogFormat, LogLevel, LogLine, Queue, RunResult,
+    ServeOptions, Trigger, TriggerContext, TriggerSecrets, WebhookAuth,
 };
 
 struct FixtureJob {
     name: String,
+    version: String,
     trigger: Trigger,
     action: String,
     block: Option<PathBuf>,
@@ -49,6 +53,10 @@ impl Job for FixtureJob {
 
     fn trigger(&self) -> &Trigger {
         &self.trigger
+    }
+
+    fn version(&self) -> &str {
+        &self.version
     }
 
     fn validate_input(&self, body: &[u8]) -> Result<(), String> {
@@ -88,6 +96,23 @@ impl Job for FixtureJob {
                 logs,
                 ..RunResult::failure("boom")
             },
+            // A `fail "..."` of the language: dead at once.
+            "fail-final" => RunResult {
+                logs,
+                ..RunResult::failed(
+                    Failure::Fail,
+                    format!("no such patient: {}", String::from_utf8_lossy(input)),
+                )
+            },
+            "skip" => RunResult {
+                logs,
+                skipped: Some("nothing to do".into()),
+                ..RunResult::success(None)
+            },
+            "echo" => RunResult {
+                logs,
+                ..RunResult::success(Some(String::from_utf8_lossy(input).into_owned()))
+            },
             "panic" => panic!("the fixture panics"),
             "post" | "post-fail" => {
                 let mut req = Request::post(url)
@@ -126,10 +151,8 @@ impl Job for FixtureJob {
                 }
             }
             other => RunResult {
-                exit_code: 3,
-                output: None,
-                error: Some(format!("unknown action {other}")),
                 logs,
+                ..RunResult::failed(Failure::Internal, format!("unknown action {other}"))
             },
         }
     }
@@ -179,6 +202,7 @@ fn parse_job(spec: &str, client: &Client) -> Result<FixtureJob, String> {
         Some(("webhook", path)) => Trigger::Webhook {
             path: path.into(),
             auth,
+            reply: get("reply") == Some("yes"),
         },
         Some(("cron", expr)) => Trigger::Cron {
             schedule: expr.into(),
@@ -190,6 +214,7 @@ fn parse_job(spec: &str, client: &Client) -> Result<FixtureJob, String> {
         _ => return Err("bad trigger".into()),
     };
     Ok(FixtureJob {
+        version: get("version").unwrap_or("fixture-v1").to_string(),
         name,
         trigger,
         action: get("action").unwrap_or("ok").to_string(),
@@ -263,6 +288,22 @@ fn main() {
                     _ => ferry_runtime::serve::MetricsAccess::Token,
                 }
             }
+            "--admin-listen" => {
+                options.admin_listen = Some(
+                    value
+                        .parse()
+                        .unwrap_or_else(|_| fail("bad --admin-listen".into())),
+                )
+            }
+            "--keep-data" => {
+                options.keep_data = KeepData::parse(&value).unwrap_or_else(|e| fail(e))
+            }
+            "--retain" => {
+                options.retain =
+                    Some(humantime::parse_duration(&value).unwrap_or_else(|e| fail(e.to_string())))
+            }
+            "--reply-timeout-ms" => options.reply_timeout = ms(),
+            "--session-ms" => options.session_lifetime = ms(),
             "--clock-file" => options.clock = Arc::new(FileClock(PathBuf::from(&value))),
             "--job" => jobs.push(Arc::new(
                 parse_job(&value, &client).unwrap_or_else(|e| fail(e)),
@@ -284,6 +325,9 @@ fn main() {
     let result = runtime.block_on(async move {
         let running = ferry_runtime::serve::start(jobs, options).await?;
         println!("listening on {}", running.addr());
+        if let Some(admin) = running.admin_addr() {
+            println!("admin on {admin}");
+        }
         running.wait().await
     });
     if let Err(e) = result {

@@ -75,8 +75,9 @@ impl RunOptions {
 fn input_error(message: String) -> Outcome {
     Outcome {
         exit_code: 2,
-        output: None,
         error: Some(message),
+        failure: Some(crate::failure::Failure::BadInput),
+        ..Outcome::default()
     }
 }
 
@@ -95,8 +96,9 @@ pub unsafe fn execute(
         Err(e) => {
             return Outcome {
                 exit_code: 3,
-                output: None,
                 error: Some(format!("internal error: {e}")),
+                failure: Some(crate::failure::Failure::Internal),
+                ..Outcome::default()
             };
         }
     };

@@ -5,6 +5,7 @@
 pub mod abi;
 pub mod arena;
 pub mod error;
+pub mod failure;
 pub mod http;
 pub mod job_main;
 pub mod json;

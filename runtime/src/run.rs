@@ -10,6 +10,7 @@
 
 use crate::arena::{Mark, ValueArena};
 use crate::error::RuntimeError;
+use crate::failure::Failure;
 use crate::json::{self, JsonStream};
 use crate::program::Program;
 use crate::secrets::Redactor;
@@ -89,7 +90,7 @@ pub enum Output {
 }
 
 /// How a run ended.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Outcome {
     /// 0 success or skip, 1 failed, 2 bad input or config, 3 internal error.
     pub exit_code: i32,
@@ -97,6 +98,10 @@ pub struct Outcome {
     pub output: Option<String>,
     /// The failure, as it is reported (redacted).
     pub error: Option<String>,
+    /// What kind of failure it was (`None` when the run succeeded).
+    pub failure: Option<crate::failure::Failure>,
+    /// The reason of a `skip "reason"` (redacted).
+    pub skipped: Option<String>,
 }
 
 pub struct Run {
@@ -144,7 +149,7 @@ impl Run {
         let ok = |output| Outcome {
             exit_code: 0,
             output,
-            error: None,
+            ..Outcome::default()
         };
         let text = |output: &Output| {
             let mut out = Vec::new();
@@ -175,11 +180,12 @@ impl Run {
                         Err(e) => {
                             return Outcome {
                                 exit_code: 2,
-                                output: None,
                                 error: Some(format!(
                                     "cannot write the output {}: {e}",
                                     p.display()
                                 )),
+                                failure: Some(Failure::BadInput),
+                                ..Outcome::default()
                             };
                         }
                     },
@@ -206,8 +212,9 @@ impl Run {
                 match (written, path) {
                     (Err(e), Some(p)) => Outcome {
                         exit_code: 2,
-                        output: None,
                         error: Some(format!("cannot write the output {}: {e}", p.display())),
+                        failure: Some(Failure::BadInput),
+                        ..Outcome::default()
                     },
                     // A closed pipe (`job | head`) is not a failure of the job.
                     _ => ok(None),
@@ -340,7 +347,10 @@ impl Run {
                 if let Some(m) = &message {
                     let _ = self.log.write_all(format!("skipped: {m}\n").as_bytes());
                 }
-                self.deliver(&Output::Value(Value::Null), sink, pretty)
+                Outcome {
+                    skipped: message,
+                    ..self.deliver(&Output::Value(Value::Null), sink, pretty)
+                }
             }
             Some(Pending::Fail(message, loc)) => {
                 let message = format!(
@@ -350,35 +360,39 @@ impl Run {
                 );
                 Outcome {
                     exit_code: 1,
-                    output: None,
                     error: Some(message),
+                    failure: Some(Failure::Fail),
+                    ..Outcome::default()
                 }
             }
             Some(Pending::TooDeep(loc)) => Outcome {
                 exit_code: 1,
-                output: None,
                 error: Some(format!(
                     "recursion too deep at {}: {}",
                     self.location(loc),
                     crate::stack_guard::EXPLANATION
                 )),
+                failure: Some(Failure::Runtime),
+                ..Outcome::default()
             },
             Some(Pending::Error(error, loc)) => {
                 let error = error.redact(&self.redactor);
                 let message = format!("{} (at {})", error.message, self.location(loc));
                 Outcome {
                     exit_code: 1,
-                    output: None,
                     error: Some(message),
+                    failure: Some(Failure::of_error(&error)),
+                    ..Outcome::default()
                 }
             }
             Some(Pending::Internal(message)) => Outcome {
                 exit_code: 3,
-                output: None,
                 error: Some(format!(
                     "internal error: {} (please report this)",
                     self.redactor.redact(&message)
                 )),
+                failure: Some(Failure::Internal),
+                ..Outcome::default()
             },
         }
     }

@@ -19,6 +19,8 @@ use crate::serve::{self, LogLevel, LogLine, RunResult, Trigger, TriggerContext, 
 /// A compiled job that `serve` runs.
 pub struct CompiledJob {
     name: String,
+    /// A hash of the job's source and adaptors (`ferry_meta::Meta::version`).
+    version: String,
     meta: Arc<[u8]>,
     main: JobMain,
     trigger: Trigger,
@@ -46,8 +48,10 @@ impl CompiledJob {
         let program = Program::load(&meta).map_err(|e| format!("internal error: {e}"))?;
         let trigger =
             trigger_of(program.trigger.as_ref()).map_err(|message| format!("{name}: {message}"))?;
+        let version = program_version(&meta);
         let mut job = CompiledJob {
             name,
+            version,
             meta,
             main,
             trigger,
@@ -70,6 +74,43 @@ impl CompiledJob {
     }
 }
 
+/// A job's version from its sources (the job's file and every adaptor file it
+/// reads, name and text): the first 12 hex digits of their SHA-256, in name order.
+pub fn version_of<'a>(sources: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    use sha2::Digest as _;
+    let mut sources: Vec<(&str, &str)> = sources.collect();
+    sources.sort();
+    let mut hash = sha2::Sha256::new();
+    for (name, text) in sources {
+        for part in [name, text] {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part.as_bytes());
+        }
+    }
+    hash.finalize()
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The job's version: the one the compiler stamped into its metadata (a hash
+/// of its source and adaptors), else a hash of the metadata itself.
+fn program_version(meta: &[u8]) -> String {
+    use sha2::Digest as _;
+    let stamped = serde_json::from_slice::<serde_json::Value>(meta)
+        .ok()
+        .and_then(|m| m.get("version")?.as_str().map(String::from))
+        .filter(|v| !v.is_empty());
+    stamped.unwrap_or_else(|| {
+        sha2::Sha256::digest(meta)
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    })
+}
+
 /// The `trigger` of a program as `serve` knows it.
 fn trigger_of(trigger: Option<&TriggerMeta>) -> Result<Trigger, String> {
     Ok(match trigger {
@@ -79,7 +120,12 @@ fn trigger_of(trigger: Option<&TriggerMeta>) -> Result<Trigger, String> {
             tz: tz.clone(),
         },
         Some(TriggerMeta::Every { millis }) => Trigger::Every(Duration::from_millis(*millis)),
-        Some(TriggerMeta::Webhook { path, auth, header }) => {
+        Some(TriggerMeta::Webhook {
+            path,
+            auth,
+            header,
+            reply,
+        }) => {
             let header = || header.clone().unwrap_or_default();
             let auth = match auth.as_deref() {
                 None => WebhookAuth::None,
@@ -91,6 +137,7 @@ fn trigger_of(trigger: Option<&TriggerMeta>) -> Result<Trigger, String> {
             Trigger::Webhook {
                 path: path.clone(),
                 auth,
+                reply: *reply,
             }
         }
     })
@@ -109,6 +156,10 @@ impl serve::Job for CompiledJob {
 
     fn trigger(&self) -> &Trigger {
         &self.trigger
+    }
+
+    fn version(&self) -> &str {
+        &self.version
     }
 
     fn validate_input(&self, body: &[u8]) -> Result<(), String> {
@@ -145,6 +196,8 @@ impl serve::Job for CompiledJob {
             output: outcome.output,
             error: outcome.error,
             logs: logs.lines(),
+            failure: outcome.failure,
+            skipped: outcome.skipped,
         }
     }
 }
@@ -234,6 +287,21 @@ pub struct ServeArgs {
     /// The most HTTP connections open at once; more are closed at once.
     #[arg(long, value_name = "N", default_value_t = 1024)]
     pub max_connections: usize,
+    /// Serve the operator API and page (/, /runs, /metrics) on this address
+    /// instead, apart from the webhooks.
+    #[arg(long, value_name = "ADDR")]
+    pub admin_listen: Option<SocketAddr>,
+    /// What runs keep: the input and output of every run, of failed runs only,
+    /// or none (metadata and redacted logs are always kept).
+    #[arg(long, value_name = "all|errors|none", default_value = "all", value_parser = serve::KeepData::parse)]
+    pub keep_data: serve::KeepData,
+    /// Delete ended runs and their events older than this (`30d`, `12h`) in the
+    /// background [default: keep them].
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub retain: Option<Duration>,
+    /// How long a `reply` webhook waits for its run before answering 202.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub reply_timeout: Duration,
 }
 
 /// `--metrics`.
@@ -316,6 +384,10 @@ unsafe fn try_serve(jobs: Vec<JobCode>, args: &ServeArgs) -> Result<(), (i32, St
     options.header_read_timeout = args.header_timeout;
     options.body_read_timeout = args.body_timeout;
     options.max_connections = args.max_connections.max(1);
+    options.admin_listen = args.admin_listen;
+    options.keep_data = args.keep_data;
+    options.retain = args.retain;
+    options.reply_timeout = args.reply_timeout;
     options.metrics_access = match args.metrics {
         MetricsArg::Open => serve::MetricsAccess::Open,
         MetricsArg::Token => serve::MetricsAccess::Token,

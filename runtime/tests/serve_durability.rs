@@ -8,18 +8,17 @@ use serve_support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_during_a_run_then_restart_runs_the_event_exactly_once_more() {
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
-    let state = dir.path().join("state");
-    let gate = dir.path().join("go");
+    let gate = scratch.path().join("go");
     let job = format!(
         "name=reg;trigger=webhook:/reg;block={};action=post:{}",
         gate.display(),
         recorder.url("/sink")
     );
-    let a = args(&[("--state", state.to_str().unwrap()), ("--job", &job)]);
+    let a: Vec<(&str, &str)> = vec![("--job", &job)];
 
-    let mut first = Fixture::start(dir.path(), &a);
+    let mut first = scratch.start(&a);
     let resp = client()
         .post(first.url("/reg"))
         .body(r#"{"id":"kept"}"#)
@@ -37,7 +36,7 @@ async fn kill_9_during_a_run_then_restart_runs_the_event_exactly_once_more() {
     first.kill9();
     assert_eq!(recorder.count(), 0, "the job never got past its gate");
 
-    let second = Fixture::start(dir.path(), &a);
+    let second = scratch.start(&a);
     std::fs::write(&gate, "").unwrap();
     let run = wait_run(&second.base, "", "the run to succeed", |r| {
         r["status"] == "succeeded"
@@ -59,21 +58,16 @@ async fn kill_9_during_a_run_then_restart_runs_the_event_exactly_once_more() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_accepted_before_a_kill_9_all_run_after_restart() {
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
-    let state = dir.path().join("state");
-    let gate = dir.path().join("go");
+    let gate = scratch.path().join("go");
     let job = format!(
         "name=reg;trigger=webhook:/reg;block={};action=post:{}",
         gate.display(),
         recorder.url("/sink")
     );
-    let a = args(&[
-        ("--state", state.to_str().unwrap()),
-        ("--job", &job),
-        ("--workers", "2"),
-    ]);
-    let mut first = Fixture::start(dir.path(), &a);
+    let a: Vec<(&str, &str)> = vec![("--job", &job), ("--workers", "2")];
+    let mut first = scratch.start(&a);
     let mut ids = Vec::new();
     for n in 0..20 {
         let resp = client()
@@ -88,7 +82,7 @@ async fn events_accepted_before_a_kill_9_all_run_after_restart() {
     }
     first.kill9();
 
-    let second = Fixture::start(dir.path(), &a);
+    let second = scratch.start(&a);
     std::fs::write(&gate, "").unwrap();
     wait_for("20 runs to succeed", || async {
         (runs(&second.base, "status=succeeded").await.len() == 20).then_some(())
@@ -106,22 +100,17 @@ async fn events_accepted_before_a_kill_9_all_run_after_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_job_is_retried_with_backoff_then_dead_lettered() {
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
-    let state = dir.path().join("state");
     let job = format!(
         "name=flaky;trigger=webhook:/flaky;action=post-fail:{}",
         recorder.url("/sink")
     );
-    let fx = Fixture::start(
-        dir.path(),
-        &args(&[
-            ("--state", state.to_str().unwrap()),
-            ("--job", &job),
-            ("--attempts", "3"),
-            ("--backoff-ms", "100"),
-        ]),
-    );
+    let fx = scratch.start(&[
+        ("--job", &job),
+        ("--attempts", "3"),
+        ("--backoff-ms", "100"),
+    ]);
     let resp = client()
         .post(fx.url("/flaky"))
         .body("{}")
@@ -156,17 +145,12 @@ async fn a_failing_job_is_retried_with_backoff_then_dead_lettered() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_job_is_an_internal_error_not_a_crash() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    let fx = Fixture::start(
-        dir.path(),
-        &args(&[
-            ("--state", state.to_str().unwrap()),
-            ("--job", "name=p;trigger=webhook:/p;action=panic"),
-            ("--job", "name=ok;trigger=webhook:/ok"),
-            ("--attempts", "1"),
-        ]),
-    );
+    let scratch = Scratch::new();
+    let fx = scratch.start(&[
+        ("--job", "name=p;trigger=webhook:/p;action=panic"),
+        ("--job", "name=ok;trigger=webhook:/ok"),
+        ("--attempts", "1"),
+    ]);
     client().post(fx.url("/p")).body("{}").send().await.unwrap();
     let run = wait_run(&fx.base, "job=p", "the dead run", |r| r["status"] == "dead").await;
     assert!(
@@ -191,17 +175,16 @@ async fn a_panicking_job_is_an_internal_error_not_a_crash() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_refuses_new_events_finishes_the_running_one_and_exits() {
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
-    let state = dir.path().join("state");
-    let gate = dir.path().join("go");
+    let gate = scratch.path().join("go");
     let job = format!(
         "name=reg;trigger=webhook:/reg;block={};action=post:{}",
         gate.display(),
         recorder.url("/sink")
     );
-    let a = args(&[("--state", state.to_str().unwrap()), ("--job", &job)]);
-    let mut fx = Fixture::start(dir.path(), &a);
+    let a: Vec<(&str, &str)> = vec![("--job", &job)];
+    let mut fx = scratch.start(&a);
     client()
         .post(fx.url("/reg"))
         .body("{}")
@@ -238,7 +221,7 @@ async fn sigterm_refuses_new_events_finishes_the_running_one_and_exits() {
     assert_eq!(recorder.count(), 1);
 
     // Nothing is left to do after a restart.
-    let again = Fixture::start(dir.path(), &a);
+    let again = scratch.start(&a);
     let all = runs(&again.base, "").await;
     assert_eq!(all.len(), 1, "{all:?}");
     assert_eq!(all[0]["status"], "succeeded");
@@ -247,21 +230,16 @@ async fn sigterm_refuses_new_events_finishes_the_running_one_and_exits() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_that_outlasts_the_grace_period_goes_back_to_the_queue() {
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
-    let state = dir.path().join("state");
-    let gate = dir.path().join("go");
+    let gate = scratch.path().join("go");
     let job = format!(
         "name=reg;trigger=webhook:/reg;block={};action=post:{}",
         gate.display(),
         recorder.url("/sink")
     );
-    let a = args(&[
-        ("--state", state.to_str().unwrap()),
-        ("--job", &job),
-        ("--grace-ms", "300"),
-    ]);
-    let mut fx = Fixture::start(dir.path(), &a);
+    let a: Vec<(&str, &str)> = vec![("--job", &job), ("--grace-ms", "300")];
+    let mut fx = scratch.start(&a);
     client()
         .post(fx.url("/reg"))
         .body("{}")
@@ -276,7 +254,7 @@ async fn a_run_that_outlasts_the_grace_period_goes_back_to_the_queue() {
     assert_eq!(fx.wait_exit(), Some(0), "{}", fx.logs());
     assert!(fx.logs().contains("goes back to the queue"));
 
-    let again = Fixture::start(dir.path(), &a);
+    let again = scratch.start(&a);
     std::fs::write(&gate, "").unwrap();
     let run = wait_run(&again.base, "", "the run to succeed", |r| {
         r["status"] == "succeeded"
@@ -288,21 +266,16 @@ async fn a_run_that_outlasts_the_grace_period_goes_back_to_the_queue() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_during_which_the_process_died_counts_as_an_attempt_with_that_reason() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
-    let gate = dir.path().join("go");
+    let gate = scratch.path().join("go");
     let job = format!(
         "name=reg;trigger=webhook:/reg;block={};action=post:{}",
         gate.display(),
         recorder.url("/sink")
     );
-    let a = args(&[
-        ("--state", state.to_str().unwrap()),
-        ("--job", &job),
-        ("--attempts", "1"),
-    ]);
-    let mut first = Fixture::start(dir.path(), &a);
+    let a: Vec<(&str, &str)> = vec![("--job", &job), ("--attempts", "1")];
+    let mut first = scratch.start(&a);
     let resp = client()
         .post(first.url("/reg"))
         .body("{}")
@@ -317,7 +290,7 @@ async fn a_run_during_which_the_process_died_counts_as_an_attempt_with_that_reas
     first.kill9();
 
     // Its one attempt was the interrupted one: dead, not run again.
-    let second = Fixture::start(dir.path(), &a);
+    let second = scratch.start(&a);
     std::fs::write(&gate, "").unwrap();
     let all = runs(&second.base, "").await;
     assert_eq!(all.len(), 1);

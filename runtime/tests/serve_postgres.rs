@@ -13,22 +13,16 @@ use serve_support::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_share_200_events_and_run_each_exactly_once() {
     let pg = PgCluster::start();
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
     let job = format!(
         "name=reg;trigger=webhook:/reg;action=post:{}",
         recorder.url("/sink")
     );
     let start = |n: usize| {
-        let state = dir.path().join(format!("state-{n}"));
-        Fixture::start(
-            dir.path(),
-            &args(&[
-                ("--state", state.to_str().unwrap()),
-                ("--queue", &pg.url),
-                ("--job", &job),
-                ("--workers", "3"),
-            ]),
+        scratch.start_on(
+            &format!("state-{n}"),
+            &[("--queue", &pg.url), ("--job", &job), ("--workers", "3")],
         )
     };
     let a = start(1);
@@ -83,24 +77,22 @@ async fn two_processes_share_200_events_and_run_each_exactly_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_tick_fires_once_across_two_processes() {
     let pg = PgCluster::start();
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
-    let clock = dir.path().join("clock");
+    let clock = scratch.path().join("clock");
     std::fs::write(&clock, "2026-03-01T22:30:00Z").unwrap();
     let job = format!(
         "name=nightly;trigger=cron:0 2 * * *;tz=Africa/Nairobi;action=post:{}",
         recorder.url("/sink")
     );
     let start = |n: usize| {
-        let state = dir.path().join(format!("state-{n}"));
-        Fixture::start(
-            dir.path(),
-            &args(&[
-                ("--state", state.to_str().unwrap()),
+        scratch.start_on(
+            &format!("state-{n}"),
+            &[
                 ("--queue", &pg.url),
                 ("--job", &job),
                 ("--clock-file", clock.to_str().unwrap()),
-            ]),
+            ],
         )
     };
     let a = start(1);
@@ -170,24 +162,22 @@ async fn one_tick_fires_once_across_two_processes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_of_a_killed_process_is_taken_over_after_its_lease() {
     let pg = PgCluster::start();
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
-    let gate = dir.path().join("go");
+    let gate = scratch.path().join("go");
     let job = format!(
         "name=reg;trigger=webhook:/reg;block={};action=post:{}",
         gate.display(),
         recorder.url("/sink")
     );
     let start = |n: usize| {
-        let state = dir.path().join(format!("state-{n}"));
-        Fixture::start(
-            dir.path(),
-            &args(&[
-                ("--state", state.to_str().unwrap()),
+        scratch.start_on(
+            &format!("state-{n}"),
+            &[
                 ("--queue", &pg.url),
                 ("--job", &job),
                 ("--lease-ms", "3000"),
-            ]),
+            ],
         )
     };
     let mut a = start(1);
@@ -215,4 +205,73 @@ async fn a_run_of_a_killed_process_is_taken_over_after_its_lease() {
         "{}",
         b.logs()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retain_replay_and_keep_data_work_on_postgres_too() {
+    let pg = PgCluster::start();
+    let scratch = Scratch::new();
+    let clock = scratch.file("clock");
+    let jobs = [
+        ("--queue", pg.url.as_str()),
+        ("--clock-file", clock.as_str()),
+        ("--keep-data", "errors"),
+        ("--job", "name=ok;trigger=webhook:/ok;action=echo"),
+        ("--job", "name=bad;trigger=webhook:/bad;action=fail-final"),
+    ];
+    let mut fx = scratch.start(&jobs);
+    for n in 1..=3 {
+        std::fs::write(&clock, format!("2026-01-01T00:00:0{n}Z")).unwrap();
+        post(&fx.url("/ok"), r#"{"patient":"Amina"}"#).await;
+        wait_run(&fx.base, "", "the run", |r| {
+            r["id"] == n && r["status"] == "succeeded"
+        })
+        .await;
+    }
+    post(&fx.url("/bad"), r#"{"patient":"Baraka"}"#).await;
+    let dead = wait_run(&fx.base, "", "the dead run", |r| {
+        r["id"] == 4 && r["status"] == "dead"
+    })
+    .await;
+    assert_eq!(dead["failure"], "fail");
+    // --keep-data errors: the success kept neither input nor output, the failure its input.
+    let ok = run_detail(&fx.base, 3).await;
+    assert_eq!(
+        (ok["input"].clone(), ok["output"].clone()),
+        (Value::Null, Value::Null)
+    );
+    assert_eq!(
+        run_detail(&fx.base, 4).await["input"],
+        serde_json::json!({ "patient": "Baraka" })
+    );
+    let (status, body) = replay(&fx.base, 4, false).await;
+    assert_eq!(status, 201, "{body}");
+    wait_run(&fx.base, "", "the replay", |r| {
+        r["id"] == 5 && r["status"] == "dead" && r["replay_of"] == 4
+    })
+    .await;
+    fx.terminate();
+    assert_eq!(fx.wait_exit(), Some(0));
+
+    std::fs::write(&clock, "2026-02-01T00:00:00Z").unwrap();
+    let mut flags = jobs.to_vec();
+    flags.push(("--retain", "30d"));
+    let fx = scratch.start(&flags);
+    let m = wait_for("the pruning", || async {
+        let m = metrics(&fx.base).await;
+        (metric(&m, "ferry_retention_pruned_total{what=\"runs\"}") == 4.0).then_some(m)
+    })
+    .await;
+    assert_eq!(
+        metric(&m, "ferry_retention_pruned_total{what=\"events\"}"),
+        4.0
+    );
+    let ids: Vec<i64> = runs(&fx.base, "")
+        .await
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [3], "only `ok`'s last success is left");
+    let left = pg.psql("SELECT count(*) FROM ferry_events");
+    assert_eq!(left.trim(), "1");
 }

@@ -23,21 +23,13 @@ fn config(dir: &std::path::Path) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_accepted_event_runs_and_its_request_carries_the_exact_body() {
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
     let job = format!(
         "name=registration;trigger=webhook:/commcare/registration;auth=api_key:X-Api-Key;validate=id;action=post:{}",
         recorder.url("/dhis2/tracker")
     );
-    let state = dir.path().join("state");
-    let fx = Fixture::start(
-        dir.path(),
-        &args(&[
-            ("--state", state.to_str().unwrap()),
-            ("--config", &config(dir.path())),
-            ("--job", &job),
-        ]),
-    );
+    let fx = scratch.start(&[("--config", &config(scratch.path())), ("--job", &job)]);
     let body = r#"{"id": "form-1",  "form": {"patient_name": "Amina", "note": "ünïcode"}}"#;
     let resp = client()
         .post(fx.url("/commcare/registration"))
@@ -86,12 +78,23 @@ async fn an_accepted_event_runs_and_its_request_carries_the_exact_body() {
             "event_id",
             "status",
             "attempts",
+            "created_at",
             "started_at",
             "finished_at",
             "output",
-            "error"
+            "error",
+            "failure",
+            "skip_reason",
+            "version",
+            "replay_of"
         ]
     );
+    assert_eq!(
+        run["version"], "fixture-v1",
+        "the job's version is recorded"
+    );
+    assert_eq!(run["failure"], Value::Null);
+    assert_eq!(run["replay_of"], Value::Null);
     assert_eq!(recorder.count(), 1);
 
     let m = metrics(&fx.base).await;
@@ -117,13 +120,11 @@ async fn an_accepted_event_runs_and_its_request_carries_the_exact_body() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_credentials_are_refused_and_nothing_is_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    let fx = Fixture::start_env(
-        dir.path(),
-        &args(&[
-            ("--state", state.to_str().unwrap()),
-            ("--config", &config(dir.path())),
+    let scratch = Scratch::new();
+    let fx = scratch.start_env(
+        "state",
+        &[
+            ("--config", &config(scratch.path())),
             (
                 "--job",
                 "name=keyed;trigger=webhook:/keyed;auth=api_key:X-Api-Key",
@@ -133,7 +134,7 @@ async fn bad_credentials_are_refused_and_nothing_is_stored() {
                 "--job",
                 "name=signed;trigger=webhook:/signed;auth=hmac:X-Signature",
             ),
-        ]),
+        ],
         &[("FERRY_TRIGGER_SECRET", SECRET)],
     );
     let c = client();
@@ -222,15 +223,8 @@ async fn bad_credentials_are_refused_and_nothing_is_stored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_body_is_answered_400_with_its_json_path_and_nothing_is_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    let fx = Fixture::start(
-        dir.path(),
-        &args(&[
-            ("--state", state.to_str().unwrap()),
-            ("--job", "name=reg;trigger=webhook:/reg;validate=id"),
-        ]),
-    );
+    let scratch = Scratch::new();
+    let fx = scratch.start(&[("--job", "name=reg;trigger=webhook:/reg;validate=id")]);
     let cases = [
         (r#"{"id": 42}"#, "$.id: expected String, found 42"),
         (r#"{"name": "x"}"#, "$.id: missing required field"),
@@ -272,17 +266,13 @@ async fn a_bad_body_is_answered_400_with_its_json_path_and_nothing_is_stored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_repeated_idempotency_key_runs_once() {
-    let dir = tempfile::tempdir().unwrap();
+    let scratch = Scratch::new();
     let recorder = Recorder::start().await;
-    let state = dir.path().join("state");
     let job = format!(
         "name=reg;trigger=webhook:/reg;action=post:{}",
         recorder.url("/x")
     );
-    let fx = Fixture::start(
-        dir.path(),
-        &args(&[("--state", state.to_str().unwrap()), ("--job", &job)]),
-    );
+    let fx = scratch.start(&[("--job", &job)]);
     let post = |key: &'static str, body: &'static str| {
         let req = client()
             .post(fx.url("/reg"))
@@ -316,17 +306,12 @@ async fn a_repeated_idempotency_key_runs_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn operations_endpoints() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    let fx = Fixture::start(
-        dir.path(),
-        &args(&[
-            ("--state", state.to_str().unwrap()),
-            ("--job", "name=ok;trigger=webhook:/ok"),
-            ("--job", "name=broken;trigger=webhook:/broken;action=fail"),
-            ("--attempts", "1"),
-        ]),
-    );
+    let scratch = Scratch::new();
+    let fx = scratch.start(&[
+        ("--job", "name=ok;trigger=webhook:/ok"),
+        ("--job", "name=broken;trigger=webhook:/broken;action=fail"),
+        ("--attempts", "1"),
+    ]);
     let c = client();
     let health = c.get(fx.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);
@@ -414,8 +399,8 @@ async fn operations_endpoints() {
 
 #[test]
 fn unusable_state_folders_and_missing_credentials_are_clear_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("a-file");
+    let scratch = Scratch::new();
+    let file = scratch.path().join("a-file");
     std::fs::write(&file, "").unwrap();
     let out = std::process::Command::new(fixture_path())
         .args(args(&[
@@ -433,7 +418,7 @@ fn unusable_state_folders_and_missing_credentials_are_clear_errors() {
 
     let out = std::process::Command::new(fixture_path())
         .args(args(&[
-            ("--state", dir.path().join("s").to_str().unwrap()),
+            ("--state", scratch.path().join("s").to_str().unwrap()),
             (
                 "--job",
                 "name=reg;trigger=webhook:/reg;auth=api_key:X-Api-Key",
@@ -451,7 +436,7 @@ fn unusable_state_folders_and_missing_credentials_are_clear_errors() {
 
     let out = std::process::Command::new(fixture_path())
         .args(args(&[
-            ("--state", dir.path().join("s").to_str().unwrap()),
+            ("--state", scratch.path().join("s").to_str().unwrap()),
             ("--queue", "postgres://ferry:pw-not-shown@127.0.0.1:1/ferry"),
             ("--job", "name=reg;trigger=webhook:/reg"),
         ]))
@@ -468,15 +453,14 @@ fn unusable_state_folders_and_missing_credentials_are_clear_errors() {
 
 #[test]
 fn a_second_process_on_the_same_state_folder_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    let a = args(&[
-        ("--state", state.to_str().unwrap()),
-        ("--job", "name=reg;trigger=webhook:/reg"),
-    ]);
-    let _first = Fixture::start(dir.path(), &a);
+    let scratch = Scratch::new();
+    let a: Vec<(&str, &str)> = vec![("--job", "name=reg;trigger=webhook:/reg")];
+    let _first = scratch.start(&a);
+    let state = scratch.file("state");
+    let mut second = vec![("--state", state.as_str())];
+    second.extend_from_slice(&a);
     let out = std::process::Command::new(fixture_path())
-        .args(&a)
+        .args(args(&second))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -502,20 +486,15 @@ fn head_only(addr: std::net::SocketAddr, path: &str, headers: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_in_headers_are_refused_before_the_body_is_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    let fx = Fixture::start(
-        dir.path(),
-        &args(&[
-            ("--state", state.to_str().unwrap()),
-            ("--config", &config(dir.path())),
-            (
-                "--job",
-                "name=keyed;trigger=webhook:/keyed;auth=api_key:X-Api-Key",
-            ),
-            ("--job", "name=basic;trigger=webhook:/basic;auth=basic"),
-        ]),
-    );
+    let scratch = Scratch::new();
+    let fx = scratch.start(&[
+        ("--config", &config(scratch.path())),
+        (
+            "--job",
+            "name=keyed;trigger=webhook:/keyed;auth=api_key:X-Api-Key",
+        ),
+        ("--job", "name=basic;trigger=webhook:/basic;auth=basic"),
+    ]);
     let addr = fx.addr;
     for (path, headers) in [
         ("/keyed", "x-api-key: wrong\r\n"),
@@ -546,15 +525,8 @@ async fn credentials_in_headers_are_refused_before_the_body_is_read() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_operator_api_needs_the_token_and_runs_page_by_page() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    let fx = Fixture::start(
-        dir.path(),
-        &args(&[
-            ("--state", state.to_str().unwrap()),
-            ("--job", "name=ok;trigger=webhook:/ok"),
-        ]),
-    );
+    let scratch = Scratch::new();
+    let fx = scratch.start(&[("--job", "name=ok;trigger=webhook:/ok")]);
     let c = client();
     for path in ["/runs", "/metrics", "/runs?token=wrong"] {
         let r = c.get(fx.url(path)).send().await.unwrap();
@@ -623,17 +595,12 @@ fn read_until_closed(stream: &mut std::net::TcpStream) -> Result<String, String>
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_clients_are_cut_off_and_connections_are_limited() {
     use std::io::Write;
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state");
-    let fx = Fixture::start(
-        dir.path(),
-        &args(&[
-            ("--state", state.to_str().unwrap()),
-            ("--job", "name=ok;trigger=webhook:/ok"),
-            ("--header-timeout-ms", "300"),
-            ("--body-timeout-ms", "300"),
-        ]),
-    );
+    let scratch = Scratch::new();
+    let fx = scratch.start(&[
+        ("--job", "name=ok;trigger=webhook:/ok"),
+        ("--header-timeout-ms", "300"),
+        ("--body-timeout-ms", "300"),
+    ]);
     let addr = fx.addr;
     let outcome = tokio::task::spawn_blocking(move || {
         // Headers that never end: the connection is closed.
@@ -673,9 +640,9 @@ async fn slow_clients_are_cut_off_and_connections_are_limited() {
 
     // Three idle connections hold every slot; a fourth is closed at once.
     let limited = Fixture::start(
-        dir.path(),
+        scratch.path(),
         &args(&[
-            ("--state", dir.path().join("state-2").to_str().unwrap()),
+            ("--state", scratch.path().join("state-2").to_str().unwrap()),
             ("--job", "name=ok;trigger=webhook:/ok"),
             ("--max-connections", "3"),
         ]),

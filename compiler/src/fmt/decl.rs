@@ -67,11 +67,16 @@ impl Printer<'_> {
 
     fn trigger(&self, trigger: &Trigger) -> Doc {
         match trigger {
-            Trigger::Webhook { path, auth } => {
+            Trigger::Webhook { path, auth, reply } => {
                 let doc = text(format!("webhook {}", self.slice(path.span)));
-                match auth {
+                let doc = match auth {
                     Some(auth) => doc.append(text(" auth ")).append(self.expr(auth)),
                     None => doc,
+                };
+                if *reply {
+                    doc.append(text(" reply"))
+                } else {
+                    doc
                 }
             }
             Trigger::Cron { schedule, tz } => {

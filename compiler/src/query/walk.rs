@@ -131,7 +131,7 @@ fn item_children<'a>(kind: &'a ItemKind, out: &mut Vec<Node<'a>>) {
             out.extend(alias.as_ref().map(ident));
         }
         ItemKind::Trigger(trigger) => match trigger {
-            Trigger::Webhook { path, auth } => {
+            Trigger::Webhook { path, auth, .. } => {
                 out.push(Node::Leaf(path.span));
                 out.extend(auth.as_ref().map(Node::Expr));
             }

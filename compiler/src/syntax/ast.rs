@@ -82,6 +82,8 @@ pub enum Trigger {
     Webhook {
         path: StrLit,
         auth: Option<Expr>,
+        /// `reply`: the caller waits for the run's result.
+        reply: bool,
     },
     Cron {
         schedule: StrLit,

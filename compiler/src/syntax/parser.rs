@@ -1114,10 +1114,20 @@ fn file_parser<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>()
         .then(kw(Keyword::As).ignore_then(binding()).or_not())
         .map(|(adaptor, alias)| ItemKind::Use { adaptor, alias });
 
+    // `reply` may come before or after `auth ...`.
+    let reply = select! { Token::Ident("reply") => () }
+        .or_not()
+        .map(|r| r.is_some());
     let webhook = select! { Token::Ident("webhook") => () }
         .ignore_then(str_lit())
+        .then(reply)
         .then(kw(Keyword::Auth).ignore_then(expr.clone()).or_not())
-        .map(|(path, auth)| Trigger::Webhook { path, auth });
+        .then(reply)
+        .map(|(((path, before), auth), after)| Trigger::Webhook {
+            path,
+            auth,
+            reply: before || after,
+        });
     let cron = select! { Token::Ident("cron") => () }
         .ignore_then(str_lit())
         .then(

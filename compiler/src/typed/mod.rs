@@ -150,6 +150,8 @@ pub enum Trigger {
         /// The scheme (`hmac_sha256`, `api_key`, …) and its header, if named.
         auth: Option<SmolStr>,
         header: Option<String>,
+        /// `reply`: the caller waits for the run's result.
+        reply: bool,
     },
     Cron {
         schedule: String,

@@ -663,7 +663,7 @@ impl<'a> Checker<'a> {
     fn check_trigger(&mut self, trigger: &ast::Trigger) {
         let file = self.file();
         match trigger {
-            ast::Trigger::Webhook { path, auth } => {
+            ast::Trigger::Webhook { path, auth, .. } => {
                 if !path.value.starts_with('/') {
                     self.error(
                         Diagnostic::error(

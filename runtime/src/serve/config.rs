@@ -66,6 +66,44 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// What a run keeps of its data (`--keep-data all|errors|none`). Metadata
+/// (status, times, attempts, the error, the version) and the redacted logs are
+/// always kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeepData {
+    /// Every run's input and output.
+    #[default]
+    All,
+    /// Only failed runs' input (and output): a succeeded run's input is deleted
+    /// when it succeeds, and its output is not stored.
+    Errors,
+    /// Neither: an event's input is kept only until its run's final outcome
+    /// (retries need it), so such a run cannot be replayed.
+    None,
+}
+
+impl KeepData {
+    /// Reads `--keep-data`.
+    pub fn parse(text: &str) -> Result<KeepData, String> {
+        match text {
+            "all" => Ok(KeepData::All),
+            "errors" => Ok(KeepData::Errors),
+            "none" => Ok(KeepData::None),
+            other => Err(format!(
+                "--keep-data must be all, errors or none, not `{other}`"
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeepData::All => "all",
+            KeepData::Errors => "errors",
+            KeepData::None => "none",
+        }
+    }
+}
+
 /// How a failed run is tried again.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -251,6 +289,18 @@ pub struct ServeOptions {
     pub body_read_timeout: Duration,
     /// The most HTTP connections open at once; more are closed at once.
     pub max_connections: usize,
+    /// Where the operator API and page are served instead (`--admin-listen`);
+    /// `None`: on `listen`, beside the webhooks.
+    pub admin_listen: Option<SocketAddr>,
+    /// What runs keep of their input and output (`--keep-data`).
+    pub keep_data: KeepData,
+    /// Ended runs (and their events) older than this are deleted (`--retain`);
+    /// `None`: kept forever.
+    pub retain: Option<Duration>,
+    /// How long a `reply` webhook waits for its run before answering 202.
+    pub reply_timeout: Duration,
+    /// How long an operator page session lasts after logging in.
+    pub session_lifetime: Duration,
 }
 
 impl ServeOptions {
@@ -278,6 +328,11 @@ impl ServeOptions {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(60),
             max_connections: 1024,
+            admin_listen: None,
+            keep_data: KeepData::All,
+            retain: None,
+            reply_timeout: Duration::from_secs(10),
+            session_lifetime: Duration::from_secs(12 * 3600),
         }
     }
 }
@@ -301,6 +356,11 @@ impl fmt::Debug for ServeOptions {
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
             .field("max_connections", &self.max_connections)
+            .field("admin_listen", &self.admin_listen)
+            .field("keep_data", &self.keep_data)
+            .field("retain", &self.retain)
+            .field("reply_timeout", &self.reply_timeout)
+            .field("session_lifetime", &self.session_lifetime)
             .finish_non_exhaustive()
     }
 }

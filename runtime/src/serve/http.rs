@@ -19,38 +19,71 @@ use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use super::auth::Verifier;
 use super::job::Job;
 use super::metrics::Rejection;
-use super::operator::{self, MetricsAccess};
-use super::store::{Accepted, NewEvent, RunFilter, RunStatus};
-use super::{Shared, new_event_id, rfc3339};
+use super::operator::MetricsAccess;
+use super::store::{Accepted, NewEvent};
+use super::{Shared, api, new_event_id, page};
 
-/// A webhook route: its job and how callers authenticate.
+/// A webhook route: its job, how callers authenticate, whether they wait for
+/// the run (`reply`).
 pub(crate) struct Hook {
     pub job: Arc<dyn Job>,
     pub verifier: Verifier,
+    pub reply: bool,
 }
 
-/// Paths serve answers itself, which a webhook may not take.
-pub(crate) const RESERVED: [&str; 3] = ["/healthz", "/runs", "/metrics"];
+/// Whether serve answers `path` itself (so that no webhook may take it): the
+/// page, `/login`, `/logout`, `/healthz`, `/metrics`, and `/runs` and `/run`
+/// with everything under them.
+pub(crate) fn is_reserved(path: &str) -> bool {
+    matches!(
+        path,
+        "/" | "/login" | "/logout" | "/healthz" | "/metrics" | "/runs" | "/run"
+    ) || path.starts_with("/runs/")
+        || path.starts_with("/run/")
+}
 
 /// The longest `Idempotency-Key` accepted.
 const MAX_KEY_LEN: usize = 255;
 
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/runs", get(runs))
-        .route("/metrics", get(metrics))
-        .fallback(webhook)
+/// The webhooks' router: with the operator API and page too, unless they are
+/// served on `--admin-listen`.
+pub(crate) fn router(shared: Arc<Shared>, with_operator: bool) -> Router {
+    let router = Router::new().route("/healthz", get(healthz));
+    let router = if with_operator {
+        operator_routes(router)
+    } else {
+        router
+    };
+    router.fallback(webhook).with_state(shared)
+}
+
+/// The router of `--admin-listen`: the operator API and page, `/healthz`.
+pub(crate) fn admin_router(shared: Arc<Shared>) -> Router {
+    operator_routes(Router::new().route("/healthz", get(healthz)))
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "no such page") })
         .with_state(shared)
 }
 
-fn json_response(status: StatusCode, body: Value) -> Response {
+fn operator_routes(router: Router<Arc<Shared>>) -> Router<Arc<Shared>> {
+    router
+        .route("/metrics", get(metrics))
+        .route("/runs", get(api::runs))
+        .route("/runs/replay", post(api::replay_many))
+        .route("/runs/{id}", get(api::run))
+        .route("/runs/{id}/replay", post(api::replay_one))
+        .route("/", get(page::index))
+        .route("/login", get(page::login_form).post(page::login))
+        .route("/logout", post(page::logout))
+        .route("/run/{id}", get(page::run))
+}
+
+pub(crate) fn json_response(status: StatusCode, body: Value) -> Response {
     (
         status,
         [(
@@ -62,7 +95,7 @@ fn json_response(status: StatusCode, body: Value) -> Response {
         .into_response()
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
+pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Response {
     json_response(status, json!({ "error": message.into() }))
 }
 
@@ -164,8 +197,11 @@ async fn webhook(State(shared): State<Arc<Shared>>, request: Request) -> Respons
         }
     }
     let now = shared.clock.now().timestamp_millis();
+    let new_id = new_event_id(now);
+    // Waiting starts before the event is stored, so that a quick run is not missed.
+    let waiting = hook.reply.then(|| shared.replies.wait(&new_id));
     let event = NewEvent {
-        id: new_event_id(now),
+        id: new_id.clone(),
         job: job_name.clone(),
         kind: "webhook",
         idempotency_key,
@@ -178,15 +214,30 @@ async fn webhook(State(shared): State<Arc<Shared>>, request: Request) -> Respons
             shared.metrics.accepted(&job_name);
             shared.wake.notify_one();
             tracing::info!(job = %job_name, event_id = %event_id, "event accepted");
-            json_response(StatusCode::ACCEPTED, json!({ "event_id": event_id }))
+            match waiting {
+                Some(reply) => match tokio::time::timeout(shared.reply_timeout, reply).await {
+                    Ok(Ok(reply)) => {
+                        let (status, body) = reply.answer(&event_id);
+                        json_response(status, body)
+                    }
+                    // Still running (or retried later): the caller learns the event id.
+                    _ => {
+                        shared.replies.forget(&event_id);
+                        json_response(StatusCode::ACCEPTED, json!({ "event_id": event_id }))
+                    }
+                },
+                None => json_response(StatusCode::ACCEPTED, json!({ "event_id": event_id })),
+            }
         }
         Ok(Accepted::Duplicate(event_id)) => {
+            shared.replies.forget(&new_id);
             shared.metrics.duplicate(&job_name);
             tracing::info!(job = %job_name, event_id = %event_id,
                 "repeated Idempotency-Key: answered with the first event");
             json_response(StatusCode::ACCEPTED, json!({ "event_id": event_id }))
         }
         Err(e) => {
+            shared.replies.forget(&new_id);
             shared.metrics.rejected(&job_name, Rejection::StoreError);
             tracing::error!(job = %job_name, error = %e, "cannot store a webhook event");
             let mut r = error(
@@ -254,145 +305,13 @@ async fn healthz(State(shared): State<Arc<Shared>>) -> Response {
     }
 }
 
-/// `Err` is the answer to a request of the operator API without the operator
-/// token (401), or when the stored token cannot be read (503).
-async fn operator_only(
-    shared: &Shared,
-    headers: &HeaderMap,
-    query: &HashMap<String, String>,
-) -> Result<(), Response> {
-    let stored = match shared.store.operator_token().await {
-        Ok(stored) => stored,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read the operator token");
-            return Err(error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()));
-        }
-    };
-    if operator::authorized(headers, query, stored.as_deref()) {
-        return Ok(());
-    }
-    shared.metrics.operator_refused();
-    tracing::warn!("operator API: a request without the operator token was refused");
-    let mut r = error(
-        StatusCode::UNAUTHORIZED,
-        "the operator API needs the operator token: send the header Authorization: Bearer TOKEN \
-         (or ?token=TOKEN); it was printed when serve first started, or set it with --admin-token",
-    );
-    r.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Bearer realm=\"ferry operator API\""),
-    );
-    Err(r)
-}
-
-/// Rows of `/runs` one page holds when `limit` is not given, and at most.
-const RUNS_PAGE: u32 = 100;
-const RUNS_PAGE_MAX: u32 = 1000;
-
-async fn runs(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    if let Err(refused) = operator_only(&shared, &headers, &query).await {
-        return refused;
-    }
-    let status = match query.get("status").map(String::as_str) {
-        None | Some("") => None,
-        Some(s) => match RunStatus::parse(s) {
-            Some(s) => Some(s),
-            None => {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    format!("status must be queued, running, succeeded, failed or dead, not `{s}`"),
-                );
-            }
-        },
-    };
-    let limit = match query.get("limit").map(String::as_str) {
-        None | Some("") => RUNS_PAGE,
-        Some(l) => match l.parse::<u32>() {
-            Ok(n) if n >= 1 => n.min(RUNS_PAGE_MAX),
-            _ => {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    format!("limit must be a number from 1 to {RUNS_PAGE_MAX}, not `{l}`"),
-                );
-            }
-        },
-    };
-    let before = match query.get("after").map(String::as_str) {
-        None | Some("") => None,
-        Some(a) => match a.parse::<i64>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    format!("after must be a run id (the `next` of the page before), not `{a}`"),
-                );
-            }
-        },
-    };
-    let filter = RunFilter {
-        job: query.get("job").filter(|j| !j.is_empty()).cloned(),
-        status,
-        limit,
-        before,
-    };
-    let next_page = |last: i64| {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(job) = &filter.job {
-            q.append_pair("job", job);
-        }
-        if let Some(status) = filter.status {
-            q.append_pair("status", status.as_str());
-        }
-        q.append_pair("limit", &limit.to_string());
-        q.append_pair("after", &last.to_string());
-        format!("/runs?{}", q.finish())
-    };
-    match shared.store.list_runs(filter.clone()).await {
-        Ok(rows) => {
-            // A full page may have more after it: `next` is the link to it.
-            let next = match rows.last() {
-                Some(last) if rows.len() == limit as usize => Value::String(next_page(last.id)),
-                _ => Value::Null,
-            };
-            let runs: Vec<Value> = rows
-                .into_iter()
-                .map(|r| {
-                    let output = r.output.as_deref().map(|o| {
-                        serde_json::from_str::<Value>(o).unwrap_or_else(|_| Value::String(o.into()))
-                    });
-                    json!({
-                        "id": r.id,
-                        "job": r.job,
-                        "event_id": r.event_id,
-                        "status": r.status,
-                        "attempts": r.attempts,
-                        "started_at": r.started_at.map(rfc3339),
-                        "finished_at": r.finished_at.map(rfc3339),
-                        "output": output,
-                        "error": r.error,
-                    })
-                })
-                .collect();
-            json_response(StatusCode::OK, json!({ "runs": runs, "next": next }))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read the run log");
-            error(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
-        }
-    }
-}
-
 async fn metrics(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     if shared.metrics_access == MetricsAccess::Token
-        && let Err(refused) = operator_only(&shared, &headers, &query).await
+        && let Err(refused) = api::grant(&shared, &headers, &query).await
     {
         return refused;
     }

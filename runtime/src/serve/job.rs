@@ -10,6 +10,8 @@
 use std::fmt;
 use std::time::Duration;
 
+pub use crate::failure::Failure;
+
 /// One job that `serve` can honour. The lead's compiled jobs (JIT or linked)
 /// implement it; the tests implement it with closures.
 pub trait Job: Send + Sync + 'static {
@@ -23,6 +25,12 @@ pub trait Job: Send + Sync + 'static {
     /// naming the JSON path (`$.form.visit.weight_kg: expected Float, found "61,5"`).
     fn validate_input(&self, body: &[u8]) -> Result<(), String>;
 
+    /// The job's version: a hash of its source and adaptors, recorded with each
+    /// run so that the history says which code produced it (empty: unknown).
+    fn version(&self) -> &str {
+        ""
+    }
+
     /// Runs the job once, synchronously, on a thread that `serve` owns. `input` is
     /// the webhook body, or `null` for a scheduled run. Must not panic across this
     /// boundary; `serve` catches a panic anyway and records it as exit code 3.
@@ -32,8 +40,13 @@ pub trait Job: Send + Sync + 'static {
 /// What starts a job's runs (docs/triggers.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Trigger {
-    /// `trigger webhook "/path" [auth ...]`: one run per accepted POST.
-    Webhook { path: String, auth: WebhookAuth },
+    /// `trigger webhook "/path" [auth ...] [reply]`: one run per accepted POST;
+    /// with `reply` the caller waits for the run's result.
+    Webhook {
+        path: String,
+        auth: WebhookAuth,
+        reply: bool,
+    },
     /// `trigger cron "0 2 * * *" [tz "Africa/Nairobi"]`: a 5-field cron expression in
     /// an IANA time zone (`None`: UTC).
     Cron {
@@ -92,10 +105,10 @@ pub struct TriggerContext {
 }
 
 /// How one run ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RunResult {
     /// docs/running.md: 0 success or `skip`, 1 the job failed, 2 bad input or config,
-    /// 3 an internal error. `serve` retries 1 and 3, dead-letters 2 at once.
+    /// 3 an internal error.
     pub exit_code: i32,
     /// The job's output as JSON text (`None` when it failed).
     pub output: Option<String>,
@@ -103,6 +116,12 @@ pub struct RunResult {
     pub error: Option<String>,
     /// The job's `log` and `warn` lines, in order.
     pub logs: Vec<LogLine>,
+    /// What kind of failure it was, which decides whether `serve` retries it;
+    /// `None` on success, or when the job does not say (then the exit code
+    /// decides: see [`Failure::of_exit_code`]).
+    pub failure: Option<Failure>,
+    /// The reason of a `skip "reason"`.
+    pub skipped: Option<String>,
 }
 
 impl RunResult {
@@ -111,18 +130,42 @@ impl RunResult {
         RunResult {
             exit_code: 0,
             output,
-            error: None,
-            logs: Vec::new(),
+            ..RunResult::default()
         }
     }
 
-    /// A failed run (exit code 1) with this reason.
+    /// A failed run (exit code 1) with this reason, of a kind the job does not
+    /// say (retried).
     pub fn failure(error: impl Into<String>) -> RunResult {
         RunResult {
             exit_code: 1,
-            output: None,
             error: Some(error.into()),
-            logs: Vec::new(),
+            ..RunResult::default()
+        }
+    }
+
+    /// A failed run of this kind: exit code 2 for [`Failure::BadInput`], 3 for
+    /// [`Failure::Internal`], 1 otherwise.
+    pub fn failed(kind: Failure, error: impl Into<String>) -> RunResult {
+        let exit_code = match kind {
+            Failure::BadInput => 2,
+            Failure::Internal => 3,
+            _ => 1,
+        };
+        RunResult {
+            exit_code,
+            error: Some(error.into()),
+            failure: Some(kind),
+            ..RunResult::default()
+        }
+    }
+
+    /// The kind of failure that ended the run (`None` if it succeeded).
+    pub fn failure_kind(&self) -> Option<Failure> {
+        match (self.exit_code, self.failure) {
+            (0, _) => None,
+            (_, Some(kind)) => Some(kind),
+            (code, None) => Some(Failure::of_exit_code(code)),
         }
     }
 }

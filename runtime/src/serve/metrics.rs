@@ -59,6 +59,10 @@ struct Inner {
     operator_refused: u64,
     connections_open: i64,
     connections_refused: u64,
+    /// Rows deleted by `--retain`, by what they were (`runs`, `events`, `ticks`).
+    pruned: BTreeMap<&'static str, u64>,
+    /// Runs queued again by a replay.
+    replays: u64,
 }
 
 /// All of serve's metrics. Shared by every task; the lock is held for a few
@@ -124,6 +128,14 @@ impl Metrics {
 
     pub(crate) fn connection_refused(&self) {
         self.lock().connections_refused += 1;
+    }
+
+    pub(crate) fn pruned(&self, what: &'static str, n: u64) {
+        *self.lock().pruned.entry(what).or_default() += n;
+    }
+
+    pub(crate) fn replayed(&self) {
+        self.lock().replays += 1;
     }
 
     pub(crate) fn operator_refused(&self) {
@@ -286,6 +298,23 @@ impl Metrics {
             "ferry_connections_refused_total {}",
             i.connections_refused
         );
+        family_into(
+            &mut out,
+            "ferry_retention_pruned_total",
+            "counter",
+            "Rows deleted by --retain in this process: ended runs (with their attempts), their events, schedule ticks.",
+        );
+        for what in ["runs", "events", "ticks"] {
+            let n = i.pruned.get(what).copied().unwrap_or(0);
+            let _ = writeln!(out, "ferry_retention_pruned_total{{what=\"{what}\"}} {n}");
+        }
+        family_into(
+            &mut out,
+            "ferry_replays_total",
+            "counter",
+            "Runs queued again by a replay (POST /runs/{id}/replay, bulk or from the page) in this process.",
+        );
+        let _ = writeln!(out, "ferry_replays_total {}", i.replays);
         out
     }
 }

@@ -12,13 +12,16 @@
 //! - `config`: [`ServeOptions`], [`Queue`], [`RetryPolicy`], [`TriggerSecrets`];
 //! - `clock`: [`Clock`], the system's or a [`ManualClock`] for tests;
 //! - `auth`: webhook credentials, compared in constant time;
-//! - `http`: the axum routes; `listener`: connections, with their limits;
-//! - `worker`: running runs; `schedule`: cron and every;
+//! - `http`: the webhook routes; `listener`: connections, with their limits;
+//! - `api`: the operator API (runs, replay); `page`: the operator page;
+//! - `operator`: the operator token; `session`: the page's login and CSRF;
+//! - `worker`: running runs; `reply`: webhooks that wait for their run;
+//! - `schedule`: cron and every; `retention`: `--retain`'s pruning;
 //! - `store`: the inbox and run log (`sqlite`, `postgres`);
 //! - `metrics`: Prometheus text; `logging`: redacted JSON logs;
-//! - `operator`: the operator token of `/runs` and `/metrics`;
 //! - `shutdown`: signals; `fd_limit`: the open-files limit raised at start.
 
+mod api;
 mod auth;
 mod clock;
 mod config;
@@ -29,7 +32,11 @@ mod listener;
 mod logging;
 mod metrics;
 mod operator;
+mod page;
+mod reply;
+mod retention;
 mod schedule;
+mod session;
 mod shutdown;
 mod store;
 mod worker;
@@ -46,8 +53,8 @@ use tokio::task::JoinHandle;
 
 pub use auth::hmac_sha256_hex;
 pub use clock::{BoxFuture, Clock, ManualClock, SystemClock};
-pub use config::{Queue, RetryPolicy, ServeOptions, TriggerSecrets, redact_url};
-pub use job::{Job, LogLevel, LogLine, RunResult, Trigger, TriggerContext, WebhookAuth};
+pub use config::{KeepData, Queue, RetryPolicy, ServeOptions, TriggerSecrets, redact_url};
+pub use job::{Failure, Job, LogLevel, LogLine, RunResult, Trigger, TriggerContext, WebhookAuth};
 pub use logging::{LogFormat, RedactingStderr, init_logging};
 pub use operator::MetricsAccess;
 pub use shutdown::signals;
@@ -121,11 +128,24 @@ pub(crate) struct Shared {
     pub max_body_bytes: usize,
     pub body_read_timeout: Duration,
     pub metrics_access: MetricsAccess,
+    pub keep_data: KeepData,
+    /// `reply` webhooks waiting for their runs.
+    pub replies: reply::Replies,
+    pub reply_timeout: Duration,
+    pub session_lifetime: Duration,
+    /// The schedules, by job (the page shows their next fire times).
+    pub schedules: Vec<(String, Schedule)>,
+    /// `--retain`, shown on the page.
+    pub retain: Option<Duration>,
+    /// The page's 24-hour counts, computed at most every few seconds: counting
+    /// a day of runs is the page's one costly query.
+    pub chart_counts: std::sync::Mutex<Option<(i64, store::Counts)>>,
 }
 
 /// A serve that is running: its address, and how to stop it.
 pub struct Running {
     addr: SocketAddr,
+    admin_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
     task: JoinHandle<Result<(), ServeError>>,
 }
@@ -134,6 +154,12 @@ impl Running {
     /// The address the HTTP server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address of the operator API and page, when `--admin-listen` serves
+    /// them apart from the webhooks.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.admin_addr
     }
 
     /// Starts a graceful shutdown (as SIGTERM does); [`Running::wait`] returns when
@@ -195,6 +221,11 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
         header_read_timeout,
         body_read_timeout,
         max_connections,
+        admin_listen,
+        keep_data,
+        retain,
+        reply_timeout,
+        session_lifetime,
     } = options;
 
     // The jobs: unique names, a trigger each, valid schedules, unique paths.
@@ -221,13 +252,13 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
                      `trigger webhook \"/path\"`, `trigger cron \"...\"` or `trigger every 15m`"
                 )));
             }
-            job::Trigger::Webhook { path, auth } => {
+            job::Trigger::Webhook { path, auth, reply } => {
                 if !path.starts_with('/') || path.contains(['?', '#', ' ']) {
                     return Err(ServeError::Config(format!(
                         "job `{name}`: the webhook path `{path}` must start with `/` and have no `?`, `#` or spaces"
                     )));
                 }
-                if http::RESERVED.contains(&path.as_str()) {
+                if http::is_reserved(path) {
                     return Err(ServeError::Config(format!(
                         "job `{name}`: the webhook path `{path}` is serve's own; choose another"
                     )));
@@ -245,6 +276,7 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
                     http::Hook {
                         job: job.clone(),
                         verifier,
+                        reply: *reply,
                     },
                 );
             }
@@ -305,10 +337,28 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
     let addr = listener
         .local_addr()
         .map_err(|e| ServeError::Listen(format!("cannot listen on {listen}: {e}")))?;
+    let admin_listener = match admin_listen {
+        None => None,
+        Some(admin) => Some(tokio::net::TcpListener::bind(admin).await.map_err(|e| {
+            ServeError::Listen(format!(
+                "cannot listen on {admin}: {e} (is another process using the port? use --admin-listen ADDR:PORT)"
+            ))
+        })?),
+    };
+    let admin_addr =
+        match &admin_listener {
+            None => None,
+            Some(l) => Some(l.local_addr().map_err(|e| {
+                ServeError::Listen(format!("cannot listen on the admin address: {e}"))
+            })?),
+        };
 
     if let Some(token) = new_token {
         // Once, to the terminal (never to the log): only its hash is kept.
-        eprintln!("{}", operator::announcement(addr, &token));
+        eprintln!(
+            "{}",
+            operator::announcement(admin_addr.unwrap_or(addr), &token)
+        );
         redactor.add(&token);
     }
 
@@ -334,6 +384,13 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
         max_body_bytes,
         body_read_timeout,
         metrics_access,
+        keep_data,
+        replies: reply::Replies::default(),
+        reply_timeout,
+        session_lifetime,
+        schedules: schedules.clone(),
+        retain,
+        chart_counts: std::sync::Mutex::new(None),
     });
 
     // Stop requests: Running::shutdown, options.shutdown, signals.
@@ -395,14 +452,26 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
     };
     let server_task = tokio::spawn(listener::serve(
         listener,
-        http::router(shared.clone()),
+        http::router(shared.clone(), admin_listener.is_none()),
         shared.clone(),
         limits,
         http_stop_rx,
     ));
+    let (admin_stop, admin_stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let admin_task = admin_listener.map(|l| {
+        tokio::spawn(listener::serve(
+            l,
+            http::admin_router(shared.clone()),
+            shared.clone(),
+            limits,
+            admin_stop_rx,
+        ))
+    });
+    let retention_task = retain.map(|r| tokio::spawn(retention::run(shared.clone(), r)));
 
     let names: Vec<String> = shared.job_names.clone();
-    tracing::info!(listen = %addr, jobs = ?names, queue = ?queue, open_files = ?open_files, "serve started");
+    tracing::info!(listen = %addr, admin_listen = ?admin_addr, jobs = ?names, queue = ?queue,
+        keep_data = keep_data.as_str(), retain = ?retain, open_files = ?open_files, "serve started");
 
     let task = tokio::spawn(async move {
         let _ = raised(&mut stop_rx).await;
@@ -414,6 +483,9 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
         if let Some(t) = lease_task {
             let _ = t.await;
         }
+        if let Some(t) = retention_task {
+            let _ = t.await;
+        }
         let all_workers = async { while worker_tasks.join_next().await.is_some() {} };
         if tokio::time::timeout(shutdown_grace, all_workers)
             .await
@@ -423,6 +495,10 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
             while worker_tasks.join_next().await.is_some() {}
         }
         let _ = http_stop.send(());
+        let _ = admin_stop.send(());
+        if let Some(t) = admin_task {
+            let _ = t.await;
+        }
         let served = match server_task.await {
             Ok(()) => Ok(()),
             Err(e) => Err(ServeError::Internal(format!(
@@ -432,7 +508,12 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
         tracing::info!("serve stopped");
         served
     });
-    Ok(Running { addr, stop, task })
+    Ok(Running {
+        addr,
+        admin_addr,
+        stop,
+        task,
+    })
 }
 
 /// Completes once the flag behind `rx` is set (or its sender is gone).

@@ -9,7 +9,8 @@
 //! - Only its SHA-256 is kept, in the inbox store (the state folder's SQLite, or
 //!   the PostgreSQL queue, so every process of a queue shares it). Each request
 //!   reads the stored hash, so a new token takes effect on every process at once.
-//! - A request gives it as `Authorization: Bearer TOKEN` or `?token=TOKEN`; it is
+//! - A request gives it as `Authorization: Bearer TOKEN` or `?token=TOKEN`, or
+//!   has logged in on the page with it (a session cookie, see `session`); it is
 //!   compared in constant time and never logged.
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 use super::ServeError;
 use super::auth::same_secret;
+use super::session::{self, Session};
 use super::store::Store;
 
 /// Who may read `/metrics` (`--metrics open|token`).
@@ -67,9 +69,77 @@ pub(crate) fn announcement(addr: std::net::SocketAddr, token: &str) -> String {
     format!(
         "operator API: http://{addr}/runs?token={token}\n  \
          or send the header Authorization: Bearer {token}\n  \
+         operator page: http://{addr}/ (log in with the token)\n  \
          shown only now: only its hash is kept. To set another, start with \
          --admin-token TOKEN (or FERRY_ADMIN_TOKEN)."
     )
+}
+
+/// How a request of the operator API or page proved it may.
+#[derive(Clone, Debug)]
+pub(crate) enum Access {
+    /// The bearer token (header or `?token=`): no CSRF token needed.
+    Token,
+    /// A page session: forms that change something need its CSRF token.
+    Session(Session),
+}
+
+/// What a request is allowed, with the key of sessions and CSRF tokens (the
+/// stored token hash).
+#[derive(Clone, Debug)]
+pub(crate) struct Granted {
+    pub access: Access,
+    pub key: String,
+}
+
+impl Granted {
+    /// The CSRF token forms of this request's page carry (empty for the bearer
+    /// token, which needs none).
+    pub(crate) fn csrf(&self) -> String {
+        match &self.access {
+            Access::Token => String::new(),
+            Access::Session(s) => s.csrf(&self.key),
+        }
+    }
+
+    /// Whether a form that changes something may go ahead: always with the
+    /// bearer token, with the session's CSRF token otherwise.
+    pub(crate) fn may_change(&self, csrf: Option<&str>) -> bool {
+        match &self.access {
+            Access::Token => true,
+            Access::Session(s) => s.csrf_matches(&self.key, csrf),
+        }
+    }
+}
+
+/// Checks a request's token or session against the stored hash. `Ok(None)`:
+/// neither is there (or valid).
+pub(crate) async fn check(
+    store: &Store,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+    now_ms: i64,
+) -> Result<Option<Granted>, super::store::StoreError> {
+    let Some(stored) = store.operator_token().await? else {
+        return Ok(None);
+    };
+    if authorized(headers, query, Some(&stored)) {
+        return Ok(Some(Granted {
+            access: Access::Token,
+            key: stored,
+        }));
+    }
+    Ok(
+        session::presented(headers, &stored, now_ms).map(|s| Granted {
+            access: Access::Session(s),
+            key: stored,
+        }),
+    )
+}
+
+/// Whether `given` (typed into the login form) is the operator token.
+pub(crate) fn is_token(given: &str, stored_hex: &str) -> bool {
+    same_secret(digest_hex(given).as_bytes(), stored_hex.as_bytes())
 }
 
 /// Whether the request carries the operator token whose hash is stored.

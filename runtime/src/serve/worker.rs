@@ -2,10 +2,13 @@
 //! thread of their own (never a tokio worker), then record how they ended.
 //!
 //! - exit code 0 (success or `skip`): `succeeded`;
-//! - exit code 2 (bad input or config): `dead` at once, another attempt would
-//!   fail the same way;
-//! - 1, 3, or a panic: `failed` and due again after the backoff, or `dead` once
-//!   the attempts are used up.
+//! - a failure another attempt cannot mend (bad input or config, `fail`, a
+//!   runtime error, an op's 4xx: see [`crate::failure::Failure`]): `dead` at once;
+//! - the others (network, timeouts, 5xx, an internal error, a panic): `failed`
+//!   and due again after the backoff, or `dead` once the attempts are used up.
+//!
+//! What a run keeps of its input and output follows `--keep-data`; a `reply`
+//! webhook waiting for the run is told how it ended.
 //!
 //! On a graceful shutdown a worker lets its run finish; if the grace period ends
 //! first, the run goes back to the queue (the interrupted attempt does not count)
@@ -18,9 +21,12 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
+use super::config::KeepData;
 use super::job::{RunResult, Trigger, TriggerContext};
+use super::reply::Reply;
 use super::store::{Claimed, Finished, RunStatus};
 use super::{Shared, rfc3339};
+use crate::failure::Failure;
 
 /// Takes and runs due runs until serve stops. A run's result and the claim of
 /// the next run go to the store together (one commit on SQLite).
@@ -49,8 +55,12 @@ pub(crate) async fn run(shared: Arc<Shared>) {
         match claimed {
             Ok(Some(claimed)) => {
                 failures = 0;
-                if let Some(finished) = execute(&shared, &claimed).await {
+                if let Some((finished, reply)) = execute(&shared, &claimed).await {
                     next = persist(&shared, &claimed, finished).await;
+                    // Only once the result is stored: a `reply` webhook answers with it.
+                    if let Some(reply) = reply {
+                        shared.replies.tell(&claimed.event_id, reply);
+                    }
                 }
             }
             Ok(None) => {
@@ -76,7 +86,7 @@ pub(crate) async fn run(shared: Arc<Shared>) {
 
 /// Runs one claimed run to its end and says how it ended; `None` if it went back
 /// to the queue (shutdown).
-async fn execute(shared: &Arc<Shared>, c: &Claimed) -> Option<Finished> {
+async fn execute(shared: &Arc<Shared>, c: &Claimed) -> Option<(Finished, Option<Reply>)> {
     let Some(job) = shared.jobs.get(&c.job).cloned() else {
         // Claims are filtered by this process's jobs: cannot happen.
         let _ = shared.store.release(c.run_id, &shared.owner).await;
@@ -108,38 +118,29 @@ async fn execute(shared: &Arc<Shared>, c: &Claimed) -> Option<Finished> {
         .spawn(move || {
             let result =
                 std::panic::catch_unwind(AssertUnwindSafe(|| thread_job.run(&body, &context)))
-                    .unwrap_or_else(|panic| RunResult {
-                        exit_code: 3,
-                        output: None,
-                        error: Some(format!(
-                            "internal error: the job panicked: {}",
-                            panic_text(&*panic)
-                        )),
-                        logs: Vec::new(),
+                    .unwrap_or_else(|panic| {
+                        RunResult::failed(
+                            Failure::Internal,
+                            format!("internal error: the job panicked: {}", panic_text(&*panic)),
+                        )
                     });
             let _ = tx.send(result);
         });
     let result = match spawned {
-        Err(e) => RunResult {
-            exit_code: 3,
-            output: None,
-            error: Some(format!(
-                "internal error: cannot start the job's thread: {e}"
-            )),
-            logs: Vec::new(),
-        },
+        Err(e) => RunResult::failed(
+            Failure::Internal,
+            format!("internal error: cannot start the job's thread: {e}"),
+        ),
         Ok(_) => {
             let mut abandon = shared.abandon.subscribe();
             let mut heartbeat = tokio::time::interval(shared.lease / 3);
             heartbeat.tick().await;
             loop {
                 tokio::select! {
-                    r = &mut rx => break r.unwrap_or_else(|_| RunResult {
-                        exit_code: 3,
-                        output: None,
-                        error: Some("internal error: the job's thread ended without a result".into()),
-                        logs: Vec::new(),
-                    }),
+                    r = &mut rx => break r.unwrap_or_else(|_| RunResult::failed(
+                        Failure::Internal,
+                        "internal error: the job's thread ended without a result",
+                    )),
                     _ = heartbeat.tick(), if shared.store.is_shared() => {
                         if let Err(e) = shared.store.heartbeat(&shared.owner, &[c.run_id]).await {
                             tracing::warn!(job = %c.job, event_id = %c.event_id, error = %e,
@@ -162,19 +163,36 @@ async fn execute(shared: &Arc<Shared>, c: &Claimed) -> Option<Finished> {
         }
     };
     let seconds = began.elapsed().as_secs_f64();
-    Some(record(shared, c, result, seconds))
+    Some(record(shared, c, job.version(), result, seconds))
 }
 
 /// How the attempt ended, as stored; logs it and counts it.
-fn record(shared: &Arc<Shared>, c: &Claimed, result: RunResult, seconds: f64) -> Finished {
+fn record(
+    shared: &Arc<Shared>,
+    c: &Claimed,
+    version: &str,
+    result: RunResult,
+    seconds: f64,
+) -> (Finished, Option<Reply>) {
     let redactor = &shared.redactor;
     let finished_at = shared.clock.now().timestamp_millis();
     let max = shared.retry.max_attempts();
-    let status = match result.exit_code {
-        0 => RunStatus::Succeeded,
-        2 => RunStatus::Dead,
-        _ if c.attempt >= max => RunStatus::Dead,
-        _ => RunStatus::Failed,
+    let failure = result.failure_kind();
+    let status = match failure {
+        None => RunStatus::Succeeded,
+        Some(kind) if !kind.is_retried() => RunStatus::Dead,
+        Some(_) if c.attempt >= max => RunStatus::Dead,
+        Some(_) => RunStatus::Failed,
+    };
+    let ended = status != RunStatus::Failed;
+    // `--keep-data`: what of the input and output outlives the run's end.
+    let (keep_output, drop_input) = match shared.keep_data {
+        KeepData::All => (true, false),
+        KeepData::Errors => (
+            status != RunStatus::Succeeded,
+            status == RunStatus::Succeeded,
+        ),
+        KeepData::None => (false, ended),
     };
     let due_at = if status == RunStatus::Failed {
         let delay = i64::try_from(shared.retry.delay(c.attempt).as_millis()).unwrap_or(i64::MAX);
@@ -215,7 +233,21 @@ fn record(shared: &Arc<Shared>, c: &Claimed, result: RunResult, seconds: f64) ->
             serde_json::json!({ "level": l.level.as_str(), "message": message, "at": l.at })
         })
         .collect();
+    let skip_reason = result
+        .skipped
+        .as_deref()
+        .map(|r| redactor.redact(r).into_owned());
+    let reply = ended.then(|| Reply {
+        status,
+        failure,
+        output: output.clone(),
+        error: error.clone(),
+    });
     let finished = Finished {
+        version: version.to_string(),
+        failure: failure.map(Failure::as_str),
+        skip_reason,
+        drop_input,
         run_id: c.run_id,
         attempt: c.attempt,
         status,
@@ -223,10 +255,11 @@ fn record(shared: &Arc<Shared>, c: &Claimed, result: RunResult, seconds: f64) ->
         started_at: c.started_at,
         finished_at,
         exit_code: result.exit_code,
-        output,
+        output: output.filter(|_| keep_output),
         error: error.clone(),
         logs: Value::Array(logs).to_string(),
     };
+    let finished = (finished, reply);
     shared.metrics.ended(&c.job, Some(status.as_str()), seconds);
     let duration_ms = (seconds * 1000.0).round() as u64;
     match status {
@@ -241,6 +274,7 @@ fn record(shared: &Arc<Shared>, c: &Claimed, result: RunResult, seconds: f64) ->
         }
         _ => tracing::error!(job = %c.job, event_id = %c.event_id, run_id = c.run_id,
             attempt = c.attempt, exit_code = result.exit_code, duration_ms, status = "dead",
+            failure = failure.map_or("", Failure::as_str),
             error = error.as_deref().unwrap_or(""), "run failed for good (dead letter)"),
     }
     finished

@@ -45,6 +45,8 @@ pub struct Fixture {
     pub addr: SocketAddr,
     pub stderr: PathBuf,
     pub base: String,
+    /// `http://ADDR` of `--admin-listen`, when given.
+    pub admin: Option<String>,
 }
 
 impl Fixture {
@@ -68,10 +70,14 @@ impl Fixture {
         let mut child = cmd.spawn().expect("the fixture starts");
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, rx) = std::sync::mpsc::channel();
+        let with_admin = args.iter().any(|a| a == "--admin-listen");
         std::thread::spawn(move || {
             let mut lines = BufReader::new(stdout).lines();
-            if let Some(Ok(line)) = lines.next() {
-                let _ = tx.send(line);
+            let wanted = if with_admin { 2 } else { 1 };
+            for _ in 0..wanted {
+                if let Some(Ok(line)) = lines.next() {
+                    let _ = tx.send(line);
+                }
             }
             for _ in lines {}
         });
@@ -90,11 +96,20 @@ impl Fixture {
             .strip_prefix("listening on ")
             .and_then(|a| a.parse().ok())
             .unwrap_or_else(|| panic!("unexpected first line from the fixture: {line}"));
+        let admin = args.iter().any(|a| a == "--admin-listen").then(|| {
+            let line = rx.recv_timeout(PATIENCE).expect("the admin address");
+            let admin: SocketAddr = line
+                .strip_prefix("admin on ")
+                .and_then(|a| a.parse().ok())
+                .unwrap_or_else(|| panic!("unexpected second line from the fixture: {line}"));
+            format!("http://{admin}")
+        });
         Fixture {
             child,
             addr,
             stderr,
             base: format!("http://{addr}"),
+            admin,
         }
     }
 
@@ -140,6 +155,53 @@ impl Drop for Fixture {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+}
+
+/// One test's scratch folder, and the fixture processes it starts: each on a
+/// state folder inside it (`state` unless told), with the flags given.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch {
+            dir: tempfile::tempdir().expect("a scratch folder"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A file (or folder) in the scratch folder, as a string for flags.
+    pub fn file(&self, name: &str) -> String {
+        self.dir.path().join(name).to_string_lossy().into_owned()
+    }
+
+    /// Starts the fixture on the state folder `state` with `flags`.
+    pub fn start(&self, flags: &[(&str, &str)]) -> Fixture {
+        self.start_on("state", flags)
+    }
+
+    /// Starts the fixture on the state folder `state` (in the scratch folder).
+    pub fn start_on(&self, state: &str, flags: &[(&str, &str)]) -> Fixture {
+        self.start_env(state, flags, &[])
+    }
+
+    /// [`Scratch::start_on`] with environment variables.
+    pub fn start_env(&self, state: &str, flags: &[(&str, &str)], env: &[(&str, &str)]) -> Fixture {
+        let state = self.file(state);
+        let mut all = vec![("--state", state.as_str())];
+        all.extend_from_slice(flags);
+        Fixture::start_env(self.path(), &args(&all), env)
+    }
+}
+
+impl Default for Scratch {
+    fn default() -> Scratch {
+        Scratch::new()
     }
 }
 
@@ -252,6 +314,55 @@ pub fn client() -> reqwest::Client {
         .timeout(Duration::from_secs(30))
         .build()
         .expect("a client")
+}
+
+/// A client that does not follow redirects (to see a form's 303).
+pub fn browser() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client")
+}
+
+/// `GET /runs/{id}` as JSON.
+pub async fn run_detail(base: &str, id: i64) -> Value {
+    let resp = client()
+        .get(format!("{base}/runs/{id}"))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .expect("GET /runs/{id}");
+    assert_eq!(resp.status(), 200, "GET /runs/{id}");
+    serde_json::from_slice(&resp.bytes().await.expect("body")).expect("JSON")
+}
+
+/// `POST /runs/{id}/replay[?force=true]` with the token: status and body.
+pub async fn replay(base: &str, id: i64, force: bool) -> (u16, Value) {
+    let force = if force { "?force=true" } else { "" };
+    let resp = client()
+        .post(format!("{base}/runs/{id}/replay{force}"))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .expect("POST replay");
+    let status = resp.status().as_u16();
+    let body = serde_json::from_slice(&resp.bytes().await.expect("body")).unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// POSTs `body` to `url`; status and JSON body.
+pub async fn post(url: &str, body: &str) -> (u16, Value) {
+    let resp = client()
+        .post(url)
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("POST");
+    let status = resp.status().as_u16();
+    let body = serde_json::from_slice(&resp.bytes().await.expect("body")).unwrap_or(Value::Null);
+    (status, body)
 }
 
 /// The operator token the fixture is started with.

@@ -137,10 +137,16 @@ impl<'a> Lowerer<'a> {
             });
         }
         self.meta.trigger = job.trigger.as_ref().map(|t| match t {
-            Trigger::Webhook { path, auth, header } => TriggerMeta::Webhook {
+            Trigger::Webhook {
+                path,
+                auth,
+                header,
+                reply,
+            } => TriggerMeta::Webhook {
                 path: path.clone(),
                 auth: auth.as_ref().map(|a| a.to_string()),
                 header: header.clone(),
+                reply: *reply,
             },
             Trigger::Cron { schedule, tz } => TriggerMeta::Cron {
                 schedule: schedule.clone(),

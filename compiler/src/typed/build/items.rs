@@ -162,7 +162,7 @@ impl<'a> Builder<'a> {
 /// it names (`api_key("X-Key")`), a schedule, an interval.
 fn trigger(t: &ast::Trigger) -> Trigger {
     match t {
-        ast::Trigger::Webhook { path, auth } => {
+        ast::Trigger::Webhook { path, auth, reply } => {
             let (auth, header) = match auth.as_ref().map(|a| &a.kind) {
                 Some(ExprKind::Name(n)) => (Some(n.clone()), None),
                 Some(ExprKind::Call { callee, args }) => {
@@ -182,6 +182,7 @@ fn trigger(t: &ast::Trigger) -> Trigger {
                 path: path.value.clone(),
                 auth,
                 header,
+                reply: *reply,
             }
         }
         ast::Trigger::Cron { schedule, tz } => Trigger::Cron {

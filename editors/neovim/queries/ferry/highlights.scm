@@ -84,6 +84,7 @@
   "auth"
   "test"
   "webhook"
+  "reply"
   "cron"
   "every"
   "tz"

@@ -159,6 +159,15 @@ pub(crate) struct Claimed {
 /// How an attempt ended, to record.
 #[derive(Clone, Debug)]
 pub(crate) struct Finished {
+    /// The job's version that ran this attempt.
+    pub version: String,
+    /// What kind of failure it was (`None`: it succeeded).
+    pub failure: Option<&'static str>,
+    /// The reason of a `skip`.
+    pub skip_reason: Option<String>,
+    /// The run ended for good and its input is not to be kept (`--keep-data`):
+    /// the event's body is deleted in the same commit.
+    pub drop_input: bool,
     pub run_id: i64,
     pub attempt: u32,
     pub status: RunStatus,
@@ -184,7 +193,7 @@ pub(crate) enum Tick {
     Taken,
 }
 
-/// The filter of `GET /runs`.
+/// The filter of `GET /runs`, the page and bulk replay.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RunFilter {
     pub job: Option<String>,
@@ -192,6 +201,10 @@ pub(crate) struct RunFilter {
     pub limit: u32,
     /// Only runs with a smaller id (the cursor of the next page).
     pub before: Option<i64>,
+    /// Only runs created at or after this time (ms).
+    pub since: Option<i64>,
+    /// Only runs created before this time (ms).
+    pub until: Option<i64>,
 }
 
 /// The `meta` key of the operator token's SHA-256 (hex).
@@ -205,10 +218,105 @@ pub(crate) struct RunRow {
     pub event_id: String,
     pub status: String,
     pub attempts: i64,
+    pub created_at: Option<i64>,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
     pub output: Option<String>,
     pub error: Option<String>,
+    /// What kind of failure the last attempt was (see `crate::failure`).
+    pub failure: Option<String>,
+    pub skip_reason: Option<String>,
+    pub version: Option<String>,
+    /// The run this one replays.
+    pub replay_of: Option<i64>,
+}
+
+/// The columns of a [`RunRow`], in its order (both stores select them so).
+pub(crate) const RUN_COLUMNS: &str = "id, job, event_id, status, attempts, created_at, started_at, \
+     finished_at, output, error, failure, skip_reason, version, replay_of";
+
+/// One attempt of a run.
+#[derive(Clone, Debug)]
+pub(crate) struct AttemptRow {
+    pub attempt: i64,
+    pub started_at: i64,
+    pub finished_at: i64,
+    pub exit_code: i64,
+    pub error: Option<String>,
+    pub failure: Option<String>,
+}
+
+/// Everything about one run (`GET /runs/{id}` and the page).
+#[derive(Clone, Debug)]
+pub(crate) struct RunDetail {
+    pub run: RunRow,
+    /// The event's body; `None` once deleted (`--keep-data`).
+    pub input: Option<Vec<u8>>,
+    pub fired_at: i64,
+    /// The last attempt's log lines, a JSON array of `{"level", "message", "at"}`.
+    pub logs: Option<String>,
+    pub attempts: Vec<AttemptRow>,
+    /// The runs that replay this one, oldest first.
+    pub replays: Vec<i64>,
+}
+
+/// What a replay came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Replay {
+    /// A new run, queued now.
+    Queued {
+        run_id: i64,
+        event_id: String,
+    },
+    NotFound,
+    /// Why the run cannot be replayed (as is): for the operator.
+    Refused(String),
+}
+
+/// Runs counted per time bucket and status: `(bucket, status, count)`.
+pub(crate) type Counts = Vec<(i64, String, i64)>;
+
+/// What one pruning pass deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Pruned {
+    pub runs: u64,
+    pub events: u64,
+    pub ticks: u64,
+}
+
+/// Why a run of `status` cannot be replayed (`None`: it can), shared by both
+/// stores. `live_replay` is a replay of it that has not died.
+pub(crate) fn replay_refusal(
+    run_id: i64,
+    status: &str,
+    input_deleted: bool,
+    live_replay: Option<(i64, String)>,
+    force: bool,
+) -> Option<String> {
+    match status {
+        "queued" | "running" => {
+            return Some(format!(
+                "run {run_id} is {status}: it has not ended yet; replay it once it has failed"
+            ));
+        }
+        "succeeded" if !force => {
+            return Some(format!(
+                "run {run_id} succeeded: replaying it does its work again; replay it with force to do so anyway"
+            ));
+        }
+        _ => {}
+    }
+    if input_deleted {
+        return Some(format!(
+            "run {run_id}'s input was not kept (--keep-data), so it cannot be replayed"
+        ));
+    }
+    match live_replay {
+        Some((id, status)) if !force => Some(format!(
+            "run {run_id} was replayed already as run {id} ({status}); replay it with force to run it once more"
+        )),
+        _ => None,
+    }
 }
 
 /// The store in use.
@@ -324,6 +432,52 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.list_runs(filter).await,
             Store::Postgres(s) => s.list_runs(&filter).await,
+        }
+    }
+
+    pub(crate) async fn run_detail(&self, id: i64) -> Result<Option<RunDetail>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.run_detail(id).await,
+            Store::Postgres(s) => s.run_detail(id).await,
+        }
+    }
+
+    /// Queues a new run of run `id`'s event (a copy of it, without its
+    /// `Idempotency-Key`, which stays with the first event), linked to `id`. A
+    /// `failed` run's pending retry is cancelled: the replay takes its place.
+    pub(crate) async fn replay(
+        &self,
+        id: i64,
+        force: bool,
+        now: i64,
+        new_event_id: String,
+    ) -> Result<Replay, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.replay(id, force, now, new_event_id).await,
+            Store::Postgres(s) => s.replay(id, force, now, &new_event_id).await,
+        }
+    }
+
+    /// Runs created since `since`, counted per `bucket_ms` (from `since`) and status.
+    pub(crate) async fn counts(
+        &self,
+        since: i64,
+        bucket_ms: i64,
+    ) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.counts(since, bucket_ms).await,
+            Store::Postgres(s) => s.counts(since, bucket_ms).await,
+        }
+    }
+
+    /// Deletes up to `batch` ended runs that finished before `cutoff`, with their
+    /// attempts and events, and the schedule ticks before it, keeping what is
+    /// saved state: each job's last successful run (`trigger.last_success`), its
+    /// last tick, and every run that has not ended.
+    pub(crate) async fn prune(&self, cutoff: i64, batch: u32) -> Result<Pruned, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.prune(cutoff, batch).await,
+            Store::Postgres(s) => s.prune(cutoff, batch).await,
         }
     }
 

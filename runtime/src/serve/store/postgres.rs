@@ -21,8 +21,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::NoTls;
 
 use super::{
-    Accepted, Claimed, Finished, NewEvent, RunFilter, RunRow, RunStatus, StoreError, Tick,
-    parse_headers,
+    Accepted, AttemptRow, Claimed, Finished, NewEvent, Pruned, RUN_COLUMNS, Replay, RunDetail,
+    RunFilter, RunRow, RunStatus, StoreError, Tick, parse_headers, replay_refusal,
 };
 use crate::serve::config::redact_url;
 
@@ -83,6 +83,19 @@ CREATE TABLE IF NOT EXISTS ferry_ticks (
   PRIMARY KEY (job, tick_at)
 );
 INSERT INTO ferry_meta (key, value) VALUES ('schema', '1') ON CONFLICT (key) DO NOTHING;
+ALTER TABLE ferry_runs ADD COLUMN IF NOT EXISTS created_at BIGINT;
+ALTER TABLE ferry_runs ADD COLUMN IF NOT EXISTS version TEXT;
+ALTER TABLE ferry_runs ADD COLUMN IF NOT EXISTS failure TEXT;
+ALTER TABLE ferry_runs ADD COLUMN IF NOT EXISTS skip_reason TEXT;
+ALTER TABLE ferry_runs ADD COLUMN IF NOT EXISTS replay_of BIGINT;
+ALTER TABLE ferry_events ADD COLUMN IF NOT EXISTS input_deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ferry_attempts ADD COLUMN IF NOT EXISTS failure TEXT;
+UPDATE ferry_runs r SET created_at = e.fired_at FROM ferry_events e
+  WHERE r.created_at IS NULL AND e.id = r.event_id;
+CREATE INDEX IF NOT EXISTS ferry_runs_created ON ferry_runs (created_at, status);
+CREATE INDEX IF NOT EXISTS ferry_runs_ended ON ferry_runs (finished_at) WHERE status IN ('succeeded', 'dead');
+CREATE INDEX IF NOT EXISTS ferry_runs_replay ON ferry_runs (replay_of) WHERE replay_of IS NOT NULL;
+UPDATE ferry_meta SET value = '2' WHERE key = 'schema';
 ";
 
 pub(crate) struct PgStore {
@@ -216,7 +229,8 @@ impl PgStore {
             return Ok(Accepted::Duplicate(row.get(0)));
         }
         tx.execute(
-            "INSERT INTO ferry_runs (event_id, job, status, due_at) VALUES ($1, $2, 'queued', $3)",
+            "INSERT INTO ferry_runs (event_id, job, status, due_at, created_at)
+             VALUES ($1, $2, 'queued', $3, $3)",
             &[&e.id, &e.job, &e.fired_at],
         )
         .await?;
@@ -282,7 +296,8 @@ impl PgStore {
         let changed = tx
             .execute(
                 "UPDATE ferry_runs SET status = $1, due_at = $2, finished_at = $3, exit_code = $4,
-                   output = $5, error = $6, logs = $7, owner = NULL, lease_until = NULL
+                   output = $5, error = $6, logs = $7, owner = NULL, lease_until = NULL,
+                   version = $10, failure = $11, skip_reason = $12
                  WHERE id = $8 AND owner = $9 AND status = 'running'",
                 &[
                     &f.status.as_str(),
@@ -294,6 +309,9 @@ impl PgStore {
                     &f.logs,
                     &f.run_id,
                     &owner,
+                    &f.version,
+                    &f.failure,
+                    &f.skip_reason,
                 ],
             )
             .await?;
@@ -301,14 +319,22 @@ impl PgStore {
             tx.rollback().await?;
             return Ok(false);
         }
+        if f.drop_input {
+            tx.execute(
+                "UPDATE ferry_events SET body = ''::bytea, input_deleted = 1
+                 WHERE id = (SELECT event_id FROM ferry_runs WHERE id = $1)",
+                &[&f.run_id],
+            )
+            .await?;
+        }
         let attempt = i32::try_from(f.attempt).unwrap_or(i32::MAX);
         tx.execute(
             "INSERT INTO ferry_attempts
-               (run_id, attempt, started_at, finished_at, exit_code, error, logs, owner)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+               (run_id, attempt, started_at, finished_at, exit_code, error, logs, owner, failure)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (run_id, attempt) DO UPDATE SET finished_at = excluded.finished_at,
                exit_code = excluded.exit_code, error = excluded.error, logs = excluded.logs,
-               owner = excluded.owner",
+               owner = excluded.owner, failure = excluded.failure",
             &[
                 &f.run_id,
                 &attempt,
@@ -318,6 +344,7 @@ impl PgStore {
                 &f.error,
                 &f.logs,
                 &owner,
+                &f.failure,
             ],
         )
         .await?;
@@ -363,6 +390,7 @@ impl PgStore {
                 &format!(
                     "UPDATE ferry_runs SET
                        status = CASE WHEN attempts >= $1 THEN 'dead' ELSE 'queued' END,
+                       failure = 'interrupted',
                        error = 'the process running attempt ' || attempts || ' of this run stopped (killed, crashed, or cut off from the database)'
                          || CASE WHEN attempts >= $1 THEN '; no attempts are left' ELSE '' END,
                        owner = NULL, lease_until = NULL
@@ -442,7 +470,8 @@ impl PgStore {
         )
         .await?;
         tx.execute(
-            "INSERT INTO ferry_runs (event_id, job, status, due_at) VALUES ($1, $2, 'queued', $3)",
+            "INSERT INTO ferry_runs (event_id, job, status, due_at, created_at)
+             VALUES ($1, $2, 'queued', $3, $3)",
             &[&e.id, &e.job, &e.fired_at],
         )
         .await?;
@@ -456,28 +485,219 @@ impl PgStore {
         let limit = i64::from(filter.limit);
         let rows = client
             .query(
-                "SELECT id, job, event_id, status, attempts, started_at, finished_at, output, error
-                 FROM ferry_runs
-                 WHERE ($1::text IS NULL OR job = $1) AND ($2::text IS NULL OR status = $2)
-                   AND ($4::bigint IS NULL OR id < $4)
-                 ORDER BY id DESC LIMIT $3",
-                &[&filter.job, &status, &limit, &filter.before],
+                &format!(
+                    "SELECT {RUN_COLUMNS} FROM ferry_runs
+                     WHERE ($1::text IS NULL OR job = $1) AND ($2::text IS NULL OR status = $2)
+                       AND ($4::bigint IS NULL OR id < $4)
+                       AND ($5::bigint IS NULL OR created_at >= $5)
+                       AND ($6::bigint IS NULL OR created_at < $6)
+                     ORDER BY id DESC LIMIT $3"
+                ),
+                &[
+                    &filter.job,
+                    &status,
+                    &limit,
+                    &filter.before,
+                    &filter.since,
+                    &filter.until,
+                ],
+            )
+            .await?;
+        Ok(rows.iter().map(run_row).collect())
+    }
+
+    pub(crate) async fn run_detail(&self, id: i64) -> Result<Option<RunDetail>, StoreError> {
+        let client = self.pool.get().await?;
+        let Some(row) = client
+            .query_opt(
+                &format!("SELECT {RUN_COLUMNS} FROM ferry_runs WHERE id = $1"),
+                &[&id],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let run = run_row(&row);
+        let event = client
+            .query_one(
+                "SELECT e.fired_at, e.body, e.input_deleted, r.logs
+                 FROM ferry_runs r JOIN ferry_events e ON e.id = r.event_id WHERE r.id = $1",
+                &[&id],
+            )
+            .await?;
+        let attempts = client
+            .query(
+                "SELECT attempt, started_at, finished_at, exit_code, error, failure
+                 FROM ferry_attempts WHERE run_id = $1 ORDER BY attempt",
+                &[&id],
+            )
+            .await?
+            .iter()
+            .map(|r| AttemptRow {
+                attempt: i64::from(r.get::<_, i32>(0)),
+                started_at: r.get(1),
+                finished_at: r.get(2),
+                exit_code: i64::from(r.get::<_, i32>(3)),
+                error: r.get(4),
+                failure: r.get(5),
+            })
+            .collect();
+        let replays = client
+            .query(
+                "SELECT id FROM ferry_runs WHERE replay_of = $1 ORDER BY id",
+                &[&id],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let deleted: i32 = event.get(2);
+        Ok(Some(RunDetail {
+            run,
+            input: (deleted == 0).then(|| event.get(1)),
+            fired_at: event.get(0),
+            logs: event.get(3),
+            attempts,
+            replays,
+        }))
+    }
+
+    pub(crate) async fn replay(
+        &self,
+        id: i64,
+        force: bool,
+        now: i64,
+        new_event_id: &str,
+    ) -> Result<Replay, StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        // Locks the run: two replays of it at once wait for each other.
+        let Some(row) = tx
+            .query_opt(
+                "SELECT r.status, r.job, e.kind, e.fired_at, e.headers, e.body, e.input_deleted
+                 FROM ferry_runs r JOIN ferry_events e ON e.id = r.event_id
+                 WHERE r.id = $1 FOR UPDATE OF r",
+                &[&id],
+            )
+            .await?
+        else {
+            tx.rollback().await?;
+            return Ok(Replay::NotFound);
+        };
+        let status: String = row.get(0);
+        let job: String = row.get(1);
+        let kind: String = row.get(2);
+        let fired_at: i64 = row.get(3);
+        let headers: String = row.get(4);
+        let body: Vec<u8> = row.get(5);
+        let deleted: i32 = row.get(6);
+        let live = tx
+            .query_opt(
+                "SELECT id, status FROM ferry_runs WHERE replay_of = $1 AND status != 'dead'
+                 ORDER BY id DESC LIMIT 1",
+                &[&id],
+            )
+            .await?
+            .map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1)));
+        if let Some(why) = replay_refusal(id, &status, deleted != 0, live, force) {
+            tx.rollback().await?;
+            return Ok(Replay::Refused(why));
+        }
+        tx.execute(
+            "INSERT INTO ferry_events (id, job, kind, idempotency_key, fired_at, headers, body)
+             VALUES ($1, $2, $3, NULL, $4, $5, $6)",
+            &[&new_event_id, &job, &kind, &fired_at, &headers, &body],
+        )
+        .await?;
+        let run_id: i64 = tx
+            .query_one(
+                "INSERT INTO ferry_runs (event_id, job, status, due_at, created_at, replay_of)
+                 VALUES ($1, $2, 'queued', $3, $3, $4) RETURNING id",
+                &[&new_event_id, &job, &now, &id],
+            )
+            .await?
+            .get(0);
+        if status == "failed" {
+            tx.execute(
+                "UPDATE ferry_runs SET status = 'dead',
+                   error = coalesce(error || ' ', '') || '(its retry was replaced by run ' || $2 || ')'
+                 WHERE id = $1 AND status = 'failed'",
+                &[&id, &run_id.to_string()],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Replay::Queued {
+            run_id,
+            event_id: new_event_id.to_string(),
+        })
+    }
+
+    pub(crate) async fn counts(
+        &self,
+        since: i64,
+        bucket_ms: i64,
+    ) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT (created_at - $1) / $2, status, count(*) FROM ferry_runs
+                 WHERE created_at >= $1 GROUP BY 1, 2",
+                &[&since, &bucket_ms.max(1)],
             )
             .await?;
         Ok(rows
             .iter()
-            .map(|r| RunRow {
-                id: r.get(0),
-                job: r.get(1),
-                event_id: r.get(2),
-                status: r.get(3),
-                attempts: i64::from(r.get::<_, i32>(4)),
-                started_at: r.get(5),
-                finished_at: r.get(6),
-                output: r.get(7),
-                error: r.get(8),
-            })
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
             .collect())
+    }
+
+    pub(crate) async fn prune(&self, cutoff: i64, batch: u32) -> Result<Pruned, StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let limit = i64::from(batch);
+        let gone = tx
+            .query(
+                "DELETE FROM ferry_runs WHERE id IN (
+                   SELECT id FROM ferry_runs
+                   WHERE status IN ('succeeded', 'dead') AND finished_at < $1
+                     AND (job, started_at) NOT IN
+                       (SELECT job, max(started_at) FROM ferry_runs WHERE status = 'succeeded' GROUP BY job)
+                   ORDER BY finished_at LIMIT $2
+                   FOR UPDATE SKIP LOCKED)
+                 RETURNING id, event_id",
+                &[&cutoff, &limit],
+            )
+            .await?;
+        let run_ids: Vec<i64> = gone.iter().map(|r| r.get(0)).collect();
+        let event_ids: Vec<String> = gone.iter().map(|r| r.get(1)).collect();
+        tx.execute(
+            "DELETE FROM ferry_attempts WHERE run_id = ANY($1)",
+            &[&run_ids],
+        )
+        .await?;
+        let events = tx
+            .execute(
+                "DELETE FROM ferry_events e WHERE e.id = ANY($1)
+                   AND NOT EXISTS (SELECT 1 FROM ferry_runs r WHERE r.event_id = e.id)",
+                &[&event_ids],
+            )
+            .await?;
+        let ticks = tx
+            .execute(
+                "DELETE FROM ferry_ticks WHERE (job, tick_at) IN (
+                   SELECT job, tick_at FROM ferry_ticks WHERE tick_at < $1
+                     AND (job, tick_at) NOT IN (SELECT job, max(tick_at) FROM ferry_ticks GROUP BY job)
+                   LIMIT $2)",
+                &[&cutoff, &limit],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(Pruned {
+            runs: run_ids.len() as u64,
+            events,
+            ticks,
+        })
     }
 
     /// Stores `hash` as the operator token's (replacing the one stored if
@@ -523,5 +743,24 @@ impl PgStore {
             )
             .await?;
         Ok(())
+    }
+}
+
+fn run_row(r: &tokio_postgres::Row) -> RunRow {
+    RunRow {
+        id: r.get(0),
+        job: r.get(1),
+        event_id: r.get(2),
+        status: r.get(3),
+        attempts: i64::from(r.get::<_, i32>(4)),
+        created_at: r.get(5),
+        started_at: r.get(6),
+        finished_at: r.get(7),
+        output: r.get(8),
+        error: r.get(9),
+        failure: r.get(10),
+        skip_reason: r.get(11),
+        version: r.get(12),
+        replay_of: r.get(13),
     }
 }

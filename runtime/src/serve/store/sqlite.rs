@@ -23,8 +23,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::oneshot;
 
 use super::{
-    Accepted, Claimed, Finished, NewEvent, RunFilter, RunRow, RunStatus, StoreError, Tick,
-    parse_headers,
+    Accepted, AttemptRow, Claimed, Finished, NewEvent, Pruned, RUN_COLUMNS, Replay, RunDetail,
+    RunFilter, RunRow, RunStatus, StoreError, Tick, parse_headers, replay_refusal,
 };
 
 /// What the writer thread runs: an operation, which answers with what to do once
@@ -85,6 +85,23 @@ CREATE TABLE IF NOT EXISTS ticks (
 INSERT INTO meta (key, value) VALUES ('schema', '1') ON CONFLICT (key) DO NOTHING;
 ";
 
+/// Schema 1 to 2: what the operator API needs (when a run was created, the job's
+/// version, the failure's kind, skip reasons, replays, deleted inputs).
+const MIGRATE_TO_2: &str = "
+ALTER TABLE runs ADD COLUMN created_at INTEGER;
+ALTER TABLE runs ADD COLUMN version TEXT;
+ALTER TABLE runs ADD COLUMN failure TEXT;
+ALTER TABLE runs ADD COLUMN skip_reason TEXT;
+ALTER TABLE runs ADD COLUMN replay_of INTEGER;
+ALTER TABLE events ADD COLUMN input_deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE attempts ADD COLUMN failure TEXT;
+UPDATE runs SET created_at = (SELECT fired_at FROM events WHERE events.id = runs.event_id);
+CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at, status);
+CREATE INDEX IF NOT EXISTS runs_ended ON runs (finished_at) WHERE status IN ('succeeded', 'dead');
+CREATE INDEX IF NOT EXISTS runs_replay ON runs (replay_of) WHERE replay_of IS NOT NULL;
+UPDATE meta SET value = '2' WHERE key = 'schema';
+";
+
 pub(crate) struct SqliteStore {
     ops: Mutex<mpsc::Sender<Op>>,
     reader: Arc<Mutex<Connection>>,
@@ -142,16 +159,26 @@ impl SqliteStore {
         let conn = open_connection(&path)?;
         conn.execute_batch(SCHEMA)
             .map_err(|e| StoreError(format!("cannot set up the inbox {}: {e}", path.display())))?;
+        let schema: String =
+            conn.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+                r.get(0)
+            })?;
+        if schema == "1" {
+            conn.execute_batch(&format!("BEGIN; {MIGRATE_TO_2} COMMIT;"))
+                .map_err(|e| {
+                    StoreError(format!("cannot upgrade the inbox {}: {e}", path.display()))
+                })?;
+        }
         // The attempt during which the process died counts, with that reason.
         let limit = i64::from(max_attempts);
         conn.execute(
-            "UPDATE runs SET status = 'dead', owner = NULL,
+            "UPDATE runs SET status = 'dead', owner = NULL, failure = 'interrupted',
                error = 'the process running attempt ' || attempts || ' of this run stopped (killed or crashed); no attempts are left'
              WHERE status = 'running' AND attempts >= ?1",
             params![limit],
         )?;
         let requeued = conn.execute(
-            "UPDATE runs SET status = 'queued', owner = NULL,
+            "UPDATE runs SET status = 'queued', owner = NULL, failure = 'interrupted',
                error = 'the process running attempt ' || attempts || ' of this run stopped (killed or crashed)'
              WHERE status = 'running'",
             [],
@@ -346,39 +373,217 @@ impl SqliteStore {
     }
 
     pub(crate) async fn list_runs(&self, filter: RunFilter) -> Result<Vec<RunRow>, StoreError> {
-        let reader = self.reader.clone();
-        tokio::task::spawn_blocking(move || {
-            let conn = reader.lock().unwrap_or_else(|e| e.into_inner());
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, job, event_id, status, attempts, started_at, finished_at, output, error
-                 FROM runs
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {RUN_COLUMNS} FROM runs
                  WHERE (?1 IS NULL OR job = ?1) AND (?2 IS NULL OR status = ?2)
                    AND (?4 IS NULL OR id < ?4)
-                 ORDER BY id DESC LIMIT ?3",
-            )?;
+                   AND (?5 IS NULL OR created_at >= ?5) AND (?6 IS NULL OR created_at < ?6)
+                 ORDER BY id DESC LIMIT ?3"
+            ))?;
             let rows = stmt.query_map(
                 params![
                     filter.job,
                     filter.status.map(RunStatus::as_str),
                     filter.limit,
-                    filter.before
+                    filter.before,
+                    filter.since,
+                    filter.until
                 ],
-                |r| {
-                    Ok(RunRow {
-                        id: r.get(0)?,
-                        job: r.get(1)?,
-                        event_id: r.get(2)?,
-                        status: r.get(3)?,
-                        attempts: r.get(4)?,
-                        started_at: r.get(5)?,
-                        finished_at: r.get(6)?,
-                        output: r.get(7)?,
-                        error: r.get(8)?,
-                    })
-                },
+                run_row,
             )?;
             rows.collect::<Result<Vec<_>, _>>()
-                .map_err(StoreError::from)
+        })
+        .await
+    }
+
+    pub(crate) async fn run_detail(&self, id: i64) -> Result<Option<RunDetail>, StoreError> {
+        self.read(move |conn| {
+            let Some(run) = conn
+                .prepare_cached(&format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1"))?
+                .query_row(params![id], run_row)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let (fired_at, body, deleted, logs) = conn
+                .prepare_cached(
+                    "SELECT e.fired_at, e.body, e.input_deleted, r.logs
+                     FROM runs r JOIN events e ON e.id = r.event_id WHERE r.id = ?1",
+                )?
+                .query_row(params![id], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                    ))
+                })?;
+            let attempts = conn
+                .prepare_cached(
+                    "SELECT attempt, started_at, finished_at, exit_code, error, failure
+                     FROM attempts WHERE run_id = ?1 ORDER BY attempt",
+                )?
+                .query_map(params![id], |r| {
+                    Ok(AttemptRow {
+                        attempt: r.get(0)?,
+                        started_at: r.get(1)?,
+                        finished_at: r.get(2)?,
+                        exit_code: r.get(3)?,
+                        error: r.get(4)?,
+                        failure: r.get(5)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let replays = conn
+                .prepare_cached("SELECT id FROM runs WHERE replay_of = ?1 ORDER BY id")?
+                .query_map(params![id], |r| r.get(0))?
+                .collect::<Result<Vec<i64>, _>>()?;
+            Ok(Some(RunDetail {
+                run,
+                input: (deleted == 0).then_some(body),
+                fired_at,
+                logs,
+                attempts,
+                replays,
+            }))
+        })
+        .await
+    }
+
+    pub(crate) async fn replay(
+        &self,
+        id: i64,
+        force: bool,
+        now: i64,
+        new_event_id: String,
+    ) -> Result<Replay, StoreError> {
+        self.write(move |c| {
+            let Some((status, job, kind, fired_at, headers, body, deleted)) = c
+                .prepare_cached(
+                    "SELECT r.status, r.job, e.kind, e.fired_at, e.headers, e.body, e.input_deleted
+                     FROM runs r JOIN events e ON e.id = r.event_id WHERE r.id = ?1",
+                )?
+                .query_row(params![id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, Vec<u8>>(5)?,
+                        r.get::<_, i64>(6)?,
+                    ))
+                })
+                .optional()?
+            else {
+                return Ok(Replay::NotFound);
+            };
+            let live: Option<(i64, String)> = c
+                .prepare_cached(
+                    "SELECT id, status FROM runs WHERE replay_of = ?1 AND status != 'dead'
+                     ORDER BY id DESC LIMIT 1",
+                )?
+                .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some(why) = replay_refusal(id, &status, deleted != 0, live, force) {
+                return Ok(Replay::Refused(why));
+            }
+            c.prepare_cached(
+                "INSERT INTO events (id, job, kind, idempotency_key, fired_at, headers, body)
+                 VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6)",
+            )?
+            .execute(params![new_event_id, job, kind, fired_at, headers, body])?;
+            let run_id: i64 = c
+                .prepare_cached(
+                    "INSERT INTO runs (event_id, job, status, due_at, created_at, replay_of)
+                     VALUES (?1, ?2, 'queued', ?3, ?3, ?4) RETURNING id",
+                )?
+                .query_row(params![new_event_id, job, now, id], |r| r.get(0))?;
+            if status == "failed" {
+                c.prepare_cached(
+                    "UPDATE runs SET status = 'dead',
+                       error = coalesce(error || ' ', '') || '(its retry was replaced by run ' || ?2 || ')'
+                     WHERE id = ?1 AND status = 'failed'",
+                )?
+                .execute(params![id, run_id])?;
+            }
+            Ok(Replay::Queued {
+                run_id,
+                event_id: new_event_id,
+            })
+        })
+        .await
+    }
+
+    pub(crate) async fn counts(
+        &self,
+        since: i64,
+        bucket_ms: i64,
+    ) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        self.read(move |conn| {
+            conn.prepare_cached(
+                "SELECT (created_at - ?1) / ?2, status, count(*) FROM runs
+                 WHERE created_at >= ?1 GROUP BY 1, 2",
+            )?
+            .query_map(params![since, bucket_ms.max(1)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()
+        })
+        .await
+    }
+
+    pub(crate) async fn prune(&self, cutoff: i64, batch: u32) -> Result<Pruned, StoreError> {
+        self.write(move |c| {
+            let gone: Vec<(i64, String)> = c
+                .prepare_cached(
+                    "DELETE FROM runs WHERE id IN (
+                       SELECT id FROM runs
+                       WHERE status IN ('succeeded', 'dead') AND finished_at < ?1
+                         AND (job, started_at) NOT IN
+                           (SELECT job, max(started_at) FROM runs WHERE status = 'succeeded' GROUP BY job)
+                       ORDER BY finished_at LIMIT ?2)
+                     RETURNING id, event_id",
+                )?
+                .query_map(params![cutoff, batch], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut pruned = Pruned {
+                runs: gone.len() as u64,
+                ..Pruned::default()
+            };
+            let mut attempts = c.prepare_cached("DELETE FROM attempts WHERE run_id = ?1")?;
+            let mut events = c.prepare_cached(
+                "DELETE FROM events WHERE id = ?1
+                   AND NOT EXISTS (SELECT 1 FROM runs WHERE event_id = ?1)",
+            )?;
+            for (run_id, event_id) in &gone {
+                attempts.execute(params![run_id])?;
+                pruned.events += events.execute(params![event_id])? as u64;
+            }
+            pruned.ticks = c
+                .prepare_cached(
+                    "DELETE FROM ticks WHERE rowid IN (
+                       SELECT rowid FROM ticks WHERE tick_at < ?1
+                         AND (job, tick_at) NOT IN (SELECT job, max(tick_at) FROM ticks GROUP BY job)
+                       LIMIT ?2)",
+                )?
+                .execute(params![cutoff, batch])? as u64;
+            Ok(pruned)
+        })
+        .await
+    }
+
+    /// Runs `f` on the reading connection, off the tokio workers.
+    async fn read<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, rusqlite::Error> + Send + 'static,
+    {
+        let reader = self.reader.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = reader.lock().unwrap_or_else(|e| e.into_inner());
+            f(&conn).map_err(StoreError::from)
         })
         .await
         .map_err(|e| StoreError(format!("reading the run log failed: {e}")))?
@@ -491,7 +696,8 @@ fn finish_in(c: &Connection, f: &Finished, owner: &str) -> Result<bool, rusqlite
     let changed = c
         .prepare_cached(
             "UPDATE runs SET status = ?1, due_at = ?2, finished_at = ?3, exit_code = ?4,
-               output = ?5, error = ?6, logs = ?7, owner = NULL
+               output = ?5, error = ?6, logs = ?7, owner = NULL, version = ?10, failure = ?11,
+               skip_reason = ?12
              WHERE id = ?8 AND owner = ?9 AND status = 'running'",
         )?
         .execute(params![
@@ -503,16 +709,27 @@ fn finish_in(c: &Connection, f: &Finished, owner: &str) -> Result<bool, rusqlite
             f.error,
             f.logs,
             f.run_id,
-            owner
+            owner,
+            f.version,
+            f.failure,
+            f.skip_reason
         ])?;
     if changed == 0 {
         return Ok(false);
     }
+    if f.drop_input {
+        c.prepare_cached(
+            "UPDATE events SET body = x'', input_deleted = 1
+             WHERE id = (SELECT event_id FROM runs WHERE id = ?1)",
+        )?
+        .execute(params![f.run_id])?;
+    }
     c.prepare_cached(
-        "INSERT INTO attempts (run_id, attempt, started_at, finished_at, exit_code, error, logs)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO attempts (run_id, attempt, started_at, finished_at, exit_code, error, logs, failure)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (run_id, attempt) DO UPDATE SET finished_at = excluded.finished_at,
-           exit_code = excluded.exit_code, error = excluded.error, logs = excluded.logs",
+           exit_code = excluded.exit_code, error = excluded.error, logs = excluded.logs,
+           failure = excluded.failure",
     )?
     .execute(params![
         f.run_id,
@@ -521,14 +738,35 @@ fn finish_in(c: &Connection, f: &Finished, owner: &str) -> Result<bool, rusqlite
         f.finished_at,
         f.exit_code,
         f.error,
-        f.logs
+        f.logs,
+        f.failure
     ])?;
     Ok(true)
 }
 
+fn run_row(r: &rusqlite::Row<'_>) -> Result<RunRow, rusqlite::Error> {
+    Ok(RunRow {
+        id: r.get(0)?,
+        job: r.get(1)?,
+        event_id: r.get(2)?,
+        status: r.get(3)?,
+        attempts: r.get(4)?,
+        created_at: r.get(5)?,
+        started_at: r.get(6)?,
+        finished_at: r.get(7)?,
+        output: r.get(8)?,
+        error: r.get(9)?,
+        failure: r.get(10)?,
+        skip_reason: r.get(11)?,
+        version: r.get(12)?,
+        replay_of: r.get(13)?,
+    })
+}
+
 fn insert_run(c: &Connection, e: &NewEvent) -> Result<(), rusqlite::Error> {
     c.prepare_cached(
-        "INSERT INTO runs (event_id, job, status, due_at) VALUES (?1, ?2, 'queued', ?3)",
+        "INSERT INTO runs (event_id, job, status, due_at, created_at)
+         VALUES (?1, ?2, 'queued', ?3, ?3)",
     )?
     .execute(params![e.id, e.job, e.fired_at])?;
     Ok(())

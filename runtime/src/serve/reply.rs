@@ -1,0 +1,83 @@
+//! `trigger webhook "/x" reply`: the caller's request waits for its run.
+//!
+//! The event is stored (and on disk) first, as for every webhook; the request
+//! then waits, up to `--reply-timeout`, for the worker that runs it to say how
+//! the run ended for good. The answer: 200 with the output, 422 with the reason
+//! of a `fail`, 500 for any other failure (its error redacted), or 202 with the
+//! event id when the run takes longer (or is retried, or runs on another
+//! process): the run goes on and `/runs` shows its end.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use super::store::RunStatus;
+use crate::failure::Failure;
+
+/// How a run ended for good, as a waiting webhook is told.
+#[derive(Clone, Debug)]
+pub(crate) struct Reply {
+    pub status: RunStatus,
+    pub failure: Option<Failure>,
+    /// The output as JSON text (redacted), whatever `--keep-data` stores.
+    pub output: Option<String>,
+    /// The error (redacted).
+    pub error: Option<String>,
+}
+
+impl Reply {
+    /// The HTTP answer to the waiting caller.
+    pub(crate) fn answer(&self, event_id: &str) -> (StatusCode, Value) {
+        match (self.status, self.failure) {
+            (RunStatus::Succeeded, _) => {
+                let output = self
+                    .output
+                    .as_deref()
+                    .map(|o| serde_json::from_str(o).unwrap_or_else(|_| Value::String(o.into())))
+                    .unwrap_or(Value::Null);
+                (StatusCode::OK, output)
+            }
+            (_, Some(Failure::Fail)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "error": self.error, "event_id": event_id }),
+            ),
+            _ => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({ "error": self.error, "event_id": event_id }),
+            ),
+        }
+    }
+}
+
+/// The requests waiting for their runs, by event id.
+#[derive(Default)]
+pub(crate) struct Replies(Mutex<HashMap<String, oneshot::Sender<Reply>>>);
+
+impl Replies {
+    /// Waits for `event_id`'s run: call before the event is stored, so that a
+    /// run that ends at once is not missed.
+    pub(crate) fn wait(&self, event_id: &str) -> oneshot::Receiver<Reply> {
+        let (tx, rx) = oneshot::channel();
+        self.lock().insert(event_id.to_string(), tx);
+        rx
+    }
+
+    /// Tells the request waiting for `event_id`'s run, if there is one.
+    pub(crate) fn tell(&self, event_id: &str, reply: Reply) {
+        if let Some(tx) = self.lock().remove(event_id) {
+            let _ = tx.send(reply);
+        }
+    }
+
+    /// Stops waiting (the request timed out, or the event was not stored).
+    pub(crate) fn forget(&self, event_id: &str) {
+        self.lock().remove(event_id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, oneshot::Sender<Reply>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
