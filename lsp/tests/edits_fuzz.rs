@@ -6,10 +6,13 @@
 //! version's diagnostics are published and are exactly what the compiler says
 //! about the text the test edited alongside.
 
+#[path = "../../compiler/tests/common/mod.rs"]
+mod common;
+
 use ferry_lsp::Options;
 use ferry_lsp::testing::TestClient;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 const SEED: u64 = 0x15_ed17;
@@ -32,36 +35,10 @@ const REQUESTS: &[&str] = &[
     "textDocument/codeAction",
 ];
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "ferry") {
-            out.push(path);
-        }
-    }
-}
-
 /// Every job of the corpus, without `\r` (CRLF is the documents' unit tests'
 /// business; here every byte offset has a position).
 fn corpus() -> Vec<(String, String)> {
-    let mut paths = Vec::new();
-    for folder in ["examples", "tests"] {
-        collect(&repo_root().join(folder), &mut paths);
-    }
-    paths.sort();
-    paths
+    common::ferry_files(&["examples", "tests"])
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).unwrap().replace('\r', "");

@@ -127,6 +127,7 @@
   "auth"
   "test"
   "webhook"
+  "reply"
   "cron"
   "every"
   "tz"
