@@ -235,9 +235,15 @@ fn commcare_config(server: &Server) -> Value {
 
 const FORMS: &str = "/a/demo/api/v0.5/form/";
 
-/// CommCare's form API: `limit` forms from `offset`, five in all, with a `next`
-/// link (a path and query, as HQ sends it) while more remain.
-fn commcare_forms(request: &Recorded) -> Reply {
+/// One page of a CommCare v0.5 list: `limit` of `total` items from `offset`
+/// (`item(i)` each), with the `next` link that `next(limit, offset)` writes
+/// while more remain.
+fn v05_page(
+    request: &Recorded,
+    total: usize,
+    item: impl Fn(usize) -> Value,
+    next: impl Fn(usize, usize) -> String,
+) -> Reply {
     let query = |name: &str| {
         request
             .query
@@ -246,26 +252,33 @@ fn commcare_forms(request: &Recorded) -> Reply {
             .map(|(_, v)| v.parse::<usize>().unwrap())
     };
     let (offset, limit) = (query("offset").unwrap_or(0), query("limit").unwrap_or(20));
-    let total = 5;
-    let objects: Vec<Value> = (offset..(offset + limit).min(total))
-        .map(|i| {
+    let objects: Vec<Value> = (offset..(offset + limit).min(total)).map(item).collect();
+    let next = (offset + limit < total).then(|| next(limit, offset + limit));
+    Reply::json(
+        200,
+        json!({ "meta": { "limit": limit, "offset": offset, "total_count": total, "next": next, "previous": null },
+                "objects": objects }),
+    )
+}
+
+/// CommCare's form API: `limit` forms from `offset`, five in all, with a `next`
+/// link (a path and query, as HQ sends it) while more remain.
+fn commcare_forms(request: &Recorded) -> Reply {
+    v05_page(
+        request,
+        5,
+        |i| {
             json!({
                 "id": format!("form-{i}"),
                 "form": { "@name": "Registration", "@xmlns": "http://openrosa.org/formdesigner/REG" },
                 "received_on": format!("2026-11-0{}T08:00:00.000000Z", i + 1),
             })
-        })
-        .collect();
-    let next = (offset + limit < total).then(|| {
-        format!(
-            "/a/demo/api/v0.5/form/?limit={limit}&offset={}&xmlns=http%3A%2F%2Fopenrosa.org%2Fformdesigner%2FREG",
-            offset + limit
-        )
-    });
-    Reply::json(
-        200,
-        json!({ "meta": { "limit": limit, "offset": offset, "total_count": total, "next": next, "previous": null },
-                "objects": objects }),
+        },
+        |limit, offset| {
+            format!(
+                "/a/demo/api/v0.5/form/?limit={limit}&offset={offset}&xmlns=http%3A%2F%2Fopenrosa.org%2Fformdesigner%2FREG"
+            )
+        },
     )
 }
 
@@ -1177,18 +1190,15 @@ fn a_long_409_import_report_is_kept_whole_in_err_body() {
 /// CommCare's case API v0.5: three patient cases, `limit` from `offset`, with a
 /// `next` link while more remain; built-in fields among `properties`.
 fn commcare_cases_v05(request: &Recorded) -> Reply {
-    let query = |name: &str| {
-        request
-            .query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.parse::<usize>().unwrap())
-    };
-    let (offset, limit) = (query("offset").unwrap_or(0), query("limit").unwrap_or(20));
-    let total = 3;
-    let objects: Vec<Value> = (offset..(offset + limit).min(total))
-        .map(|i| {
-            let name = if i == 1 { Value::Null } else { json!(format!("Patient {i}")) };
+    v05_page(
+        request,
+        3,
+        |i| {
+            let name = if i == 1 {
+                Value::Null
+            } else {
+                json!(format!("Patient {i}"))
+            };
             json!({
                 "case_id": format!("case-{i}"),
                 "closed": false,
@@ -1204,18 +1214,8 @@ fn commcare_cases_v05(request: &Recorded) -> Reply {
                 "user_id": "u1",
                 "xform_ids": ["f1"],
             })
-        })
-        .collect();
-    let next = (offset + limit < total).then(|| {
-        format!(
-            "?limit={limit}&offset={}&type=patient&closed=false",
-            offset + limit
-        )
-    });
-    Reply::json(
-        200,
-        json!({ "meta": { "limit": limit, "offset": offset, "total_count": total, "next": next, "previous": null },
-                "objects": objects }),
+        },
+        |limit, offset| format!("?limit={limit}&offset={offset}&type=patient&closed=false"),
     )
 }
 
