@@ -1,7 +1,8 @@
 //! `--queue postgres://...`: several serve processes share one inbox in a real
 //! PostgreSQL server (a throwaway cluster per test, see `serve_support`). Each
 //! event runs exactly once; each schedule tick fires once across all processes;
-//! a run left by a killed process is taken over when its lease runs out.
+//! a run left by a killed process is taken over when its lease runs out; a
+//! `reply` webhook answers with the result of a run another process took.
 
 mod serve_support;
 
@@ -274,4 +275,73 @@ async fn retain_replay_and_keep_data_work_on_postgres_too() {
     assert_eq!(ids, [3], "only `ok`'s last success is left");
     let left = pg.psql("SELECT count(*) FROM ferry_events");
     assert_eq!(left.trim(), "1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_webhook_answers_with_the_result_of_a_run_another_process_took() {
+    let pg = PgCluster::start();
+    let scratch = Scratch::new();
+    let release = scratch.file("release-hold");
+    let hold = format!("name=hold;trigger=webhook:/hold;block={release};action=ok");
+    let fast = "name=fast;trigger=webhook:/fast;reply=yes;action=echo";
+    let refuse = "name=refuse;trigger=webhook:/refuse;reply=yes;action=fail-final";
+    let crash = "name=crash;trigger=webhook:/crash;reply=yes;action=fail";
+    // A's one worker is held by a job that only A has, so the reply webhooks
+    // posted to A are run by B; A's own worker could not answer within the timeout.
+    let a = scratch.start_on(
+        "state-a",
+        &[
+            ("--queue", &pg.url),
+            ("--workers", "1"),
+            ("--attempts", "1"),
+            ("--reply-timeout-ms", "5000"),
+            ("--job", &hold),
+            ("--job", fast),
+            ("--job", refuse),
+            ("--job", crash),
+        ],
+    );
+    let b = scratch.start_on(
+        "state-b",
+        &[
+            ("--queue", &pg.url),
+            ("--attempts", "1"),
+            ("--poll-ms", "50"),
+            ("--job", fast),
+            ("--job", refuse),
+            ("--job", crash),
+        ],
+    );
+    let (status, _) = post(&a.url("/hold"), "{}").await;
+    assert_eq!(status, 202);
+    wait_run(&a.base, "job=hold", "A running the hold", |r| {
+        r["status"] == "running"
+    })
+    .await;
+
+    let (status, body) = post(&a.url("/fast"), r#"{"uid":"Kj6vYde4LHh"}"#).await;
+    assert_eq!(
+        (status, body),
+        (200, serde_json::json!({ "uid": "Kj6vYde4LHh" }))
+    );
+    let (status, body) = post(&a.url("/refuse"), r#""P-9""#).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"], "no such patient: \"P-9\"");
+    let (status, body) = post(&a.url("/crash"), "{}").await;
+    assert_eq!(status, 500);
+    assert_eq!(body["error"], "boom");
+
+    // B ran all three: A's worker is still held.
+    assert_eq!(
+        pg.psql(
+            "SELECT count(*) FROM ferry_attempts t JOIN ferry_runs r ON r.id = t.run_id \
+             WHERE r.job <> 'hold' AND t.owner <> (SELECT owner FROM ferry_runs WHERE job = 'hold')"
+        ),
+        "3"
+    );
+    std::fs::write(&release, "").unwrap();
+    wait_run(&b.base, "job=hold", "the hold's end", |r| {
+        r["status"] == "succeeded"
+    })
+    .await;
 }

@@ -445,6 +445,15 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
         None
     };
 
+    // Listening before the first webhook is taken, so that no end is missed.
+    let replies_task = match &shared.store {
+        Store::Postgres(pg) => {
+            let listener = pg.listen().await.map_err(|e| ServeError::Queue(e.0))?;
+            Some(tokio::spawn(reply::relay(shared.clone(), listener)))
+        }
+        Store::Sqlite(_) => None,
+    };
+
     let (http_stop, http_stop_rx) = tokio::sync::oneshot::channel::<()>();
     let limits = listener::Limits {
         header_read_timeout,
@@ -496,6 +505,9 @@ pub async fn start(jobs: Vec<Arc<dyn Job>>, options: ServeOptions) -> Result<Run
         }
         let _ = http_stop.send(());
         let _ = admin_stop.send(());
+        if let Some(t) = replies_task {
+            t.abort();
+        }
         if let Some(t) = admin_task {
             let _ = t.await;
         }

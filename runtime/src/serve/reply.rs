@@ -4,21 +4,24 @@
 //! then waits, up to `--reply-timeout`, for the worker that runs it to say how
 //! the run ended for good. The answer: 200 with the output, 422 with the reason
 //! of a `fail`, 500 for any other failure (its error redacted), or 202 with the
-//! event id when the run takes longer (or is retried, or runs on another
-//! process): the run goes on and `/runs` shows its end.
+//! event id when the run takes longer (or is retried): the run goes on and
+//! `/runs` shows its end. With `--queue postgres://...` the run may end in
+//! another process, which tells this one (`store::pg_replies`).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
+use super::Shared;
 use super::store::RunStatus;
+use super::store::pg_replies::{self, RELISTEN_DELAY, ReplyListener};
 use crate::failure::Failure;
 
 /// How a run ended for good, as a waiting webhook is told.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Reply {
     pub status: RunStatus,
     pub failure: Option<Failure>,
@@ -79,5 +82,30 @@ impl Replies {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, oneshot::Sender<Reply>>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Tells this process's waiting webhooks the ends of runs that any process
+/// announced (PostgreSQL queue), listening again whenever the connection breaks.
+pub(crate) async fn relay(shared: Arc<Shared>, mut listener: ReplyListener) {
+    loop {
+        while let Some(payload) = listener.next().await {
+            match pg_replies::parse(&payload) {
+                Some((event_id, Some(reply))) => shared.replies.tell(&event_id, reply),
+                // Too large to travel: the waiter answers 202 now.
+                Some((event_id, None)) => shared.replies.forget(&event_id),
+                None => {}
+            }
+        }
+        listener = loop {
+            tokio::time::sleep(RELISTEN_DELAY).await;
+            let super::store::Store::Postgres(pg) = &shared.store else {
+                return;
+            };
+            match pg.listen().await {
+                Ok(l) => break l,
+                Err(e) => tracing::warn!(error = %e, "cannot listen for replies; trying again"),
+            }
+        };
     }
 }

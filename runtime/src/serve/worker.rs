@@ -24,7 +24,7 @@ use tokio::sync::oneshot;
 use super::config::KeepData;
 use super::job::{RunResult, Trigger, TriggerContext};
 use super::reply::Reply;
-use super::store::{Claimed, Finished, RunStatus};
+use super::store::{Claimed, Finished, RunStatus, Store, pg_replies};
 use super::{Shared, rfc3339};
 use crate::failure::Failure;
 
@@ -59,6 +59,13 @@ pub(crate) async fn run(shared: Arc<Shared>) {
                     next = persist(&shared, &claimed, finished).await;
                     // Only once the result is stored: a `reply` webhook answers with it.
                     if let Some(reply) = reply {
+                        if let Store::Postgres(pg) = &shared.store {
+                            // The webhook may wait in another process.
+                            let payload = pg_replies::payload(&claimed.event_id, &reply);
+                            if let Err(e) = pg.announce(&payload).await {
+                                tracing::warn!(error = %e, "cannot announce a run's end to other processes");
+                            }
+                        }
                         shared.replies.tell(&claimed.event_id, reply);
                     }
                 }

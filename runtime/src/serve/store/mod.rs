@@ -11,6 +11,7 @@
 //!
 //! Times are stored as milliseconds since the Unix epoch (UTC).
 
+pub(crate) mod pg_replies;
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 

@@ -99,7 +99,9 @@ UPDATE ferry_meta SET value = '2' WHERE key = 'schema';
 ";
 
 pub(crate) struct PgStore {
-    pool: Pool,
+    pub(super) pool: Pool,
+    /// For the connection that listens for other processes' replies.
+    pub(super) config: Box<tokio_postgres::Config>,
     /// The lease of a claimed run, in milliseconds.
     lease_ms: i64,
     /// A run whose process died during its last allowed attempt is dead-lettered:
@@ -154,7 +156,7 @@ impl PgStore {
         }
         config.application_name("ferry-serve");
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
@@ -194,6 +196,7 @@ impl PgStore {
         tx.commit().await.map_err(|e| unreachable(describe(&e)))?;
         Ok(PgStore {
             pool,
+            config: Box::new(config),
             lease_ms: i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4),
             interrupted_limit: i32::try_from(max_attempts).unwrap_or(i32::MAX),
         })
