@@ -1238,3 +1238,59 @@ fn commcare_case_list_v05_follows_next_links_and_reads_properties() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------
+// Absent and null in request bodies (docs/language.md, "Absent and null")
+
+fn fhir_patient(server: &Server, input: Value) -> Job {
+    Job::new(
+        "fhir_patient",
+        json!({ "fhir": { "baseUrl": server.base() } }),
+    )
+    .input(input)
+}
+
+/// The exact bytes of the PUT bodies a FHIR-shaped server received, from the JIT
+/// and from a built executable.
+fn fhir_bodies(input: Value) -> Vec<String> {
+    let mut bodies = Vec::new();
+    for built in [false, true] {
+        let server = Server::start();
+        server.route(
+            "PUT",
+            "/Patient/p1",
+            vec![Reply::json(200, json!({ "ok": true }))],
+        );
+        let job = fhir_patient(&server, input.clone());
+        let run = if built { job.run_built() } else { job.run() };
+        assert_eq!((run.exit, run.stderr.as_str()), (0, ""), "built: {built}");
+        assert_eq!(run.stdout, "{\"ok\":true}\n");
+        let requests = server.requests();
+        assert_eq!(lines(&requests), ["PUT /Patient/p1"]);
+        bodies.push(requests[0].text());
+    }
+    bodies
+}
+
+#[test]
+fn a_fhir_resource_leaves_out_fields_without_a_value() {
+    let bodies = fhir_bodies(json!({
+        "id": "p1", "family": null, "given": null, "sex": null, "dob": null, "died": null
+    }));
+    let expected =
+        r#"{"resourceType":"Patient","id":"p1","identifier":[{"value":"p1"}],"name":[{}]}"#;
+    assert_eq!(bodies, [expected, expected]);
+}
+
+#[test]
+fn a_fhir_resource_sends_the_fields_that_have_a_value() {
+    let bodies = fhir_bodies(json!({
+        "id": "p1", "family": "Otieno", "given": "Amina", "sex": "F", "dob": "1990-05-04", "died": false
+    }));
+    let expected = concat!(
+        r#"{"resourceType":"Patient","id":"p1","identifier":[{"value":"p1"}],"#,
+        r#""name":[{"family":"Otieno","given":["Amina"]}],"gender":"female","#,
+        r#""birthDate":"1990-05-04","deceasedBoolean":false}"#
+    );
+    assert_eq!(bodies, [expected, expected]);
+}

@@ -67,6 +67,7 @@ codes! {
     MISSING_VALUE = "E0137": "a function whose body does not give the value its return type promises",
     BAD_TRIGGER = "E0138": "a trigger with an invalid schedule, time zone or path",
     FUNCTION_AS_DATA = "E0139": "a function kept in data: a list, record or map, a comparison, the output or a lambda's result",
+    MISPLACED_OMIT = "E0140": "`omit` where no field may be left out",
 
     // Warnings.
     UNUSED = "E0200": "a `let` or `var` that is never used (warning)",

@@ -81,6 +81,7 @@ pub const FUNCTIONS: &[Function] = &[
     f("ferry_object_new", &[], Value),
     f("ferry_object_set", &[Value, Value, Value], Value),
     f("ferry_object_spread", &[Value, Value], Value),
+    f("ferry_omit_null", &[Value], Value),
     f("ferry_concat", &[Value, Value], Value),
     f("ferry_field", &[Value, Int, Int, Int], Value),
     f("ferry_get", &[Value, Int], Value),

@@ -365,9 +365,17 @@ abi! {
     fn ferry_object_set(ctx, object: V, key: V, value: V) -> V = unsafe { run(ctx).null }; {
         let object = &mut *(object as *mut Value);
         if let (Value::Object(o), Value::Str(k)) = (object, val(key)) {
-            std::rc::Rc::make_mut(o).insert(k.clone(), val(value).clone());
+            match val(value) {
+                // `omit` after a spread leaves the spread's field out too.
+                Value::Absent => { std::rc::Rc::make_mut(o).remove(k.as_str()); }
+                v => { std::rc::Rc::make_mut(o).insert(k.clone(), v.clone()); }
+            }
         }
         run(ctx).null
+    }
+    /// A record field's value, or absent (the field left out) when it is null.
+    fn ferry_omit_null(ctx, value: V) -> V = unsafe { run(ctx).null }; {
+        if val(value).is_missing() { run(ctx).absent } else { value }
     }
     fn ferry_object_spread(ctx, object: V, from: V) -> V = unsafe { run(ctx).null }; {
         let object = &mut *(object as *mut Value);

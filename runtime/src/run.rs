@@ -128,6 +128,8 @@ pub struct Run {
     /// Where `log` and `warn` go (stderr, or a buffer in `serve`).
     pub log: Box<dyn Write>,
     pub null: *const Value,
+    /// [`Value::Absent`]: a record field left out (`omit`).
+    pub absent: *const Value,
     /// `true` and `false`, shared by every boxed Bool.
     pub bools: [*const Value; 2],
     pub error_shape: &'static Shape,
@@ -247,6 +249,7 @@ impl Run {
             log_format,
             log,
             null: std::ptr::null(),
+            absent: std::ptr::null(),
             bools: [std::ptr::null(); 2],
             error_shape: Shape::intern(&["kind", "message", "status", "body", "path"], false),
             http: None,
@@ -256,6 +259,7 @@ impl Run {
             program,
         });
         run.null = run.keep(Value::Null);
+        run.absent = run.keep(Value::Absent);
         run.bools = [run.keep(Value::Bool(false)), run.keep(Value::Bool(true))];
         let constants: Vec<Value> = run.program.constants.clone();
         run.constants = constants.into_iter().map(|c| run.keep(c)).collect();

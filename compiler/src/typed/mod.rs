@@ -304,6 +304,9 @@ pub enum ExprKind {
     },
     If(Box<If>),
     Match(Box<Match>),
+    /// A record field's value that leaves the field out when it is `null`: the
+    /// value given for a field `name?: T`, and `omit` (of `null`).
+    OmitNull(Box<Expr>),
 }
 
 #[derive(Clone, Debug)]

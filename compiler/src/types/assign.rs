@@ -240,6 +240,11 @@ impl TypeTable {
         }
     }
 
+    /// Whether a value of the type may be `null`: an optional type or `Json`.
+    pub fn admits_null(&self, ty: &Ty) -> bool {
+        self.is_optional(ty) || matches!(self.resolve(ty), Ty::Json)
+    }
+
     /// The least type both fit in: the wider one; a union of literals stays a
     /// union; other texts join as `String`, numbers as `Float`; else their union.
     pub fn join(&self, a: &Ty, b: &Ty) -> Ty {

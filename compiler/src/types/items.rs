@@ -34,6 +34,8 @@ pub(super) struct Ctx {
     pub in_test: bool,
     /// In a `const` initializer: only constant expressions.
     pub in_const: bool,
+    /// Where `omit` may stand, and why not where it may not (`expr/omit.rs`).
+    pub omit_places: std::collections::HashMap<crate::source::Span, super::expr::omit::OmitPlace>,
 }
 
 pub(super) struct Checker<'a> {

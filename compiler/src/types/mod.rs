@@ -87,6 +87,9 @@ pub struct TypeInfo {
     pub call_args: HashMap<(SourceId, Span), Vec<Option<usize>>>,
     /// Every local with where it is visible, for completion.
     pub locals: Vec<LocalInfo>,
+    /// The values of record fields declared `name?: T` (no `null` in `T`): a
+    /// `null` there leaves the field out (docs/language.md, "Absent and null").
+    pub omit_null: std::collections::HashSet<(SourceId, Span)>,
 }
 
 #[derive(Clone, Debug)]

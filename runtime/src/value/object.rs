@@ -59,6 +59,13 @@ impl Object {
         None
     }
 
+    /// Removes `key`, keeping the order of the others; returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let i = self.position(key)?;
+        self.index.take();
+        Some(self.entries.remove(i).1)
+    }
+
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.position(key).map(|i| &self.entries[i].1)

@@ -72,9 +72,18 @@ impl<'a> Lowerer<'a> {
                 let fields = r
                     .fields
                     .iter()
-                    .map(|f| FieldMeta {
-                        desc: self.desc_of(&f.ty, named),
-                        optional: f.optional,
+                    .map(|f| {
+                        let desc = self.desc_of(&f.ty, named);
+                        // Reading is lenient: a field `name?: T` may also be `null`.
+                        let desc = match desc {
+                            Desc::Optional { .. } | Desc::Json | Desc::Null => desc,
+                            desc if f.optional => Desc::Optional { of: Box::new(desc) },
+                            desc => desc,
+                        };
+                        FieldMeta {
+                            desc,
+                            optional: f.optional,
+                        }
                     })
                     .collect();
                 Desc::Record { shape, fields }

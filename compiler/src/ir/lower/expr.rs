@@ -112,6 +112,13 @@ impl<'a> Lowerer<'a> {
             ExprKind::Lambda { params, body } => self.lambda(params, body),
             ExprKind::If(if_expr) => self.if_expr(e, if_expr),
             ExprKind::Match(m) => self.match_expr(e, m),
+            ExprKind::OmitNull(inner) => {
+                let value = self.boxed_value(inner);
+                (
+                    Expr::call("ferry_omit_null", vec![value], Repr::Value, None),
+                    Repr::Value,
+                )
+            }
         }
     }
 

@@ -87,6 +87,11 @@ impl<'a> Builder<'a> {
                     index: *index,
                 }
             }
+            Def::Global(g) if g == "omit" => ExprKind::OmitNull(Box::new(Expr {
+                kind: ExprKind::Literal(ast::Literal::Null),
+                ty: crate::types::Ty::Null,
+                span,
+            })),
             Def::Global(g) => ExprKind::Global(match g.as_str() {
                 "input" => Global::Input,
                 "config" if self.module != 0 => Global::AdaptorConfig(self.module),
@@ -103,23 +108,48 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|entry| {
                 Ok(match entry {
-                    ast::RecordEntry::Field { name, value } => RecordEntry::Field {
-                        name: name.name.clone(),
-                        value: self.expr(value)?,
-                    },
+                    ast::RecordEntry::Field { name, value } => {
+                        let value = self.expr(value)?;
+                        RecordEntry::Field {
+                            name: name.name.clone(),
+                            value: self.field_value(value),
+                        }
+                    }
                     // `{ name }` is `{ name: name }`.
-                    ast::RecordEntry::Shorthand(ident) => RecordEntry::Field {
-                        name: ident.name.clone(),
-                        value: Expr {
+                    ast::RecordEntry::Shorthand(ident) => {
+                        let value = Expr {
                             kind: self.name(ident.span)?,
                             ty: self.ty(ident.span)?,
                             span: ident.span,
-                        },
-                    },
+                        };
+                        RecordEntry::Field {
+                            name: ident.name.clone(),
+                            value: self.field_value(value),
+                        }
+                    }
                     ast::RecordEntry::Spread(value) => RecordEntry::Spread(self.expr(value)?),
                 })
             })
             .collect()
+    }
+
+    /// A field's value, made to leave the field out when it is `null` where the
+    /// checker says so (a field `name?: T`).
+    fn field_value(&self, value: Expr) -> Expr {
+        if !self
+            .a
+            .checked
+            .info
+            .omit_null
+            .contains(&(self.file(), value.span))
+        {
+            return value;
+        }
+        Expr {
+            ty: value.ty.clone(),
+            span: value.span,
+            kind: ExprKind::OmitNull(Box::new(value)),
+        }
     }
 
     pub(super) fn if_expr(&mut self, if_expr: &'a ast::IfExpr) -> Built<If> {

@@ -7,6 +7,7 @@ mod fields;
 mod matching;
 mod names;
 mod narrowing;
+pub(in crate::types) mod omit;
 mod operators;
 mod records;
 

@@ -68,6 +68,7 @@ impl<'a> Checker<'a> {
                 self.define(e.span, Def::Global(name.clone()));
                 return self.config_type();
             }
+            "omit" => return self.omit(e.span),
             _ => {}
         }
         let module = self.ctx.module;

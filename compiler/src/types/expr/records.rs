@@ -4,6 +4,7 @@ use crate::diagnostics::{Diagnostic, Edit};
 use crate::source::Span;
 use crate::syntax::ast::{self, ExprKind, RecordEntry};
 use crate::types::Def;
+use crate::types::expr::omit::OmitPlace;
 use crate::types::items::Checker;
 use crate::types::report::{self, codes};
 use crate::types::scope::{Path, Root};
@@ -26,16 +27,17 @@ impl<'a> Checker<'a> {
             match entry {
                 RecordEntry::Spread(value) => {
                     let ty = self.expr(value, None);
-                    match self.types.resolve(&ty).clone() {
-                        Ty::Record(r) => {
+                    match self.spread_fields(&ty) {
+                        Some(Some(r)) => {
                             spread_open |= r.open;
                             for f in &r.fields {
                                 fields.retain(|g| g.name != f.name);
                                 fields.push(f.clone());
                             }
                         }
-                        Ty::Error => bad = true,
-                        other => {
+                        Some(None) => bad = true,
+                        None => {
+                            let other = self.types.resolve(&ty).clone();
                             self.error(
                                 Diagnostic::error(
                                     codes::TYPE_MISMATCH,
@@ -115,8 +117,9 @@ impl<'a> Checker<'a> {
             .fields
             .iter()
             .filter(|f| {
+                // A spread's field that may be absent does not give a required one.
                 !f.optional
-                    && !fields.iter().any(|g| g.name == f.name)
+                    && !fields.iter().any(|g| g.name == f.name && !g.optional)
                     && !misspelt.contains(&f.name.as_str())
             })
             .collect();
@@ -162,6 +165,53 @@ impl<'a> Checker<'a> {
             self.error(d);
         }
         target_ty
+    }
+
+    /// The fields a spread `..value` gives: a record's; for a union of records,
+    /// `Null` and `{}` (`T?`, `if c { {a: x} } else { {} }`), every field of any
+    /// member, required only when every member has it and none is `Null`.
+    /// `None` when the value is not such a record; `Some(None)` for an error.
+    fn spread_fields(&self, ty: &Ty) -> Option<Option<crate::types::ty::Record>> {
+        let members: Vec<Ty> = match self.types.resolve(ty) {
+            Ty::Error => return Some(None),
+            Ty::Record(r) => return Some(Some((**r).clone())),
+            Ty::Union(members) => members.to_vec(),
+            _ => return None,
+        };
+        let mut records = Vec::new();
+        let mut may_be_null = false;
+        for m in &members {
+            match self.types.resolve(m) {
+                Ty::Record(r) => records.push(r.clone()),
+                Ty::Null | Ty::Never => may_be_null = true,
+                Ty::Error => return Some(None),
+                _ => return None,
+            }
+        }
+        let mut merged = crate::types::ty::Record {
+            fields: Vec::new(),
+            open: records.iter().any(|r| r.open),
+        };
+        for r in &records {
+            for f in &r.fields {
+                if merged.fields.iter().any(|g| g.name == f.name) {
+                    continue;
+                }
+                let of_each: Vec<Option<&Field>> = records
+                    .iter()
+                    .map(|r| r.fields.iter().find(|g| g.name == f.name))
+                    .collect();
+                let required =
+                    !may_be_null && of_each.iter().all(|g| g.is_some_and(|g| !g.optional));
+                let ty = Ty::union(of_each.iter().flatten().map(|g| g.ty.clone()));
+                merged.fields.push(Field {
+                    optional: !required,
+                    ty,
+                    ..f.clone()
+                });
+            }
+        }
+        Some(Some(merged))
     }
 
     /// The record type a literal is checked against, from what is expected.
@@ -229,8 +279,26 @@ impl<'a> Checker<'a> {
                 f.ty.clone()
             }
         });
+        let mut through = Vec::new();
+        if let (Some(value), Some((target_ty, _))) = (value, target) {
+            let place = match &declared {
+                Some(f) if f.optional => Some(OmitPlace::Allowed),
+                Some(f) => Some(OmitPlace::Required {
+                    field: f.name.clone(),
+                    record: self.types.display(target_ty),
+                }),
+                None => None,
+            };
+            if let Some(place) = place {
+                self.mark_omit_places(value, &place, &mut through);
+            }
+        }
         let (ty, span) = match (value, shorthand) {
-            (Some(value), _) => (self.expr(value, expected.as_ref()), value.span),
+            (Some(value), _) => {
+                let ty = self.expr(value, expected.as_ref());
+                self.boxed_through(&through);
+                (ty, value.span)
+            }
             (None, Some(ident)) => {
                 let e = ast::Expr {
                     kind: ExprKind::Name(ident.name.clone()),
@@ -242,6 +310,14 @@ impl<'a> Checker<'a> {
             (None, None) => return None,
         };
         self.not_function(span, &ty, "be kept in a record");
+        // `name?: T` has no `null`: a `null` given for it leaves the field out.
+        if let Some(f) = &declared
+            && f.optional
+            && !self.types.admits_null(&f.ty)
+            && self.types.admits_null(&ty)
+        {
+            self.info.omit_null.insert((file, span));
+        }
         if let Some(expected) = &expected {
             let what = format!("the field `{name}`");
             self.expect_type(span, &ty, expected, &what);
