@@ -163,7 +163,10 @@ impl<'a> Checker<'a> {
         };
         let mut fns = Vec::new();
         let mut consts = Vec::new();
-        let mut seen: Vec<(SmolStr, Span, &str)> = Vec::new();
+        // Keyed by name and whether it names a type: a big adaptor has tens of
+        // thousands of declarations, so the lookup must not be a scan.
+        let mut seen: std::collections::HashMap<(SmolStr, bool), Span> =
+            std::collections::HashMap::new();
         for item in &file.ast.items {
             let (name, kind) = match &item.kind {
                 ItemKind::Type { name, .. } => (name, "type"),
@@ -173,10 +176,8 @@ impl<'a> Checker<'a> {
                 _ => continue,
             };
             // Types live apart from values; ops and functions share a namespace.
-            let clash = seen
-                .iter()
-                .find(|(n, _, k)| *n == name.name && ((*k == "type") == (kind == "type")));
-            if let Some((_, first, _)) = clash {
+            let key = (name.name.clone(), kind == "type");
+            if let Some(first) = seen.get(&key) {
                 self.diags.push(
                     Diagnostic::error(
                         codes::DUPLICATE_DECLARATION,
@@ -189,7 +190,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            seen.push((name.name.clone(), name.span, kind));
+            seen.insert(key, name.span);
             match &item.kind {
                 ItemKind::Type { name, .. } => {
                     let display = match &module.adaptor_name {
