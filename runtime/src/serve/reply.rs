@@ -68,10 +68,15 @@ impl Replies {
         rx
     }
 
-    /// Tells the request waiting for `event_id`'s run, if there is one.
-    pub(crate) fn tell(&self, event_id: &str, reply: Reply) {
-        if let Some(tx) = self.lock().remove(event_id) {
-            let _ = tx.send(reply);
+    /// Tells the request waiting for `event_id`'s run; gives the reply back when
+    /// no request waits for it in this process.
+    pub(crate) fn tell(&self, event_id: &str, reply: Reply) -> Option<Reply> {
+        match self.lock().remove(event_id) {
+            Some(tx) => {
+                let _ = tx.send(reply);
+                None
+            }
+            None => Some(reply),
         }
     }
 
@@ -91,7 +96,9 @@ pub(crate) async fn relay(shared: Arc<Shared>, mut listener: ReplyListener) {
     loop {
         while let Some(payload) = listener.next().await {
             match pg_replies::parse(&payload) {
-                Some((event_id, Some(reply))) => shared.replies.tell(&event_id, reply),
+                Some((event_id, Some(reply))) => {
+                    shared.replies.tell(&event_id, reply);
+                }
                 // Too large to travel: the waiter answers 202 now.
                 Some((event_id, None)) => shared.replies.forget(&event_id),
                 None => {}

@@ -58,15 +58,15 @@ pub(crate) async fn run(shared: Arc<Shared>) {
                 if let Some((finished, reply)) = execute(&shared, &claimed).await {
                     next = persist(&shared, &claimed, finished).await;
                     // Only once the result is stored: a `reply` webhook answers with it.
-                    if let Some(reply) = reply {
-                        if let Store::Postgres(pg) = &shared.store {
-                            // The webhook may wait in another process.
-                            let payload = pg_replies::payload(&claimed.event_id, &reply);
-                            if let Err(e) = pg.announce(&payload).await {
-                                tracing::warn!(error = %e, "cannot announce a run's end to other processes");
-                            }
+                    // Told here first: this process's own notification then
+                    // finds no waiter, even when it is too large to carry the reply.
+                    let unheard = reply.and_then(|r| shared.replies.tell(&claimed.event_id, r));
+                    if let (Some(reply), Store::Postgres(pg)) = (unheard, &shared.store) {
+                        // The webhook may wait in another process.
+                        let payload = pg_replies::payload(&claimed.event_id, &reply);
+                        if let Err(e) = pg.announce(&payload).await {
+                            tracing::warn!(error = %e, "cannot announce a run's end to other processes");
                         }
-                        shared.replies.tell(&claimed.event_id, reply);
                     }
                 }
             }
