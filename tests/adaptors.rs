@@ -1187,6 +1187,101 @@ fn a_long_409_import_report_is_kept_whole_in_err_body() {
     );
 }
 
+#[test]
+fn an_uncaught_409_lists_the_import_reports_error_codes() {
+    let server = Server::start();
+    let uids: Vec<String> = (0..40).map(|i| format!("Te{i:09}")).collect();
+    let report = rejected_import(&uids);
+    assert!(report.to_string().len() > 8_000);
+    server.route("POST", "/api/tracker", vec![Reply::json(409, report)]);
+    let job =
+        Job::new("import_report_uncaught", dhis2_config(&server)).input(json!({ "uids": uids }));
+    let detail = |i: usize| {
+        let code = if i % 2 == 0 { "E1000" } else { "E1064" };
+        format!(
+            "  {code}: User: `admin`, has no write access to OrganisationUnit: `DiszpKrYNg8` (tracked entity Te{i:09}, number {i} of the payload).\n"
+        )
+    };
+    let expected = format!(
+        "error: dhis2: POST {} answered 409 Conflict; the request conflicts with the server's current state (at tests/fixtures/http/import_report_uncaught.ferry:10:14)\n{}  and 35 more\n",
+        server.url("/api/tracker?async=false&importStrategy=CREATE_AND_UPDATE&atomicMode=OBJECT&importMode=COMMIT"),
+        (0..5).map(detail).collect::<String>(),
+    );
+    for built in [false, true] {
+        let run = if built { job.run_built() } else { job.run() };
+        assert_eq!(run.stderr, expected, "built: {built}");
+        assert_eq!((run.exit, run.stdout.as_str()), (1, ""), "built: {built}");
+    }
+    // 409 without the lock message is not retried.
+    assert_eq!(server.requests().len(), 2, "one request per run");
+}
+
+#[test]
+fn an_uncaught_fhir_422_lists_the_operation_outcomes_diagnostics() {
+    let server = Server::start();
+    let issue = |i: usize| {
+        json!({
+            "severity": "error",
+            "code": if i == 0 { "required" } else { "value" },
+            "diagnostics": format!("Patient.identifier[{i}].system: the value is not an absolute URI"),
+            "expression": [format!("Patient.identifier[{i}].system")],
+        })
+    };
+    let mut issues: Vec<Value> = (0..7).map(issue).collect();
+    // An issue with neither code nor diagnostics says nothing and is left out.
+    issues.insert(3, json!({ "severity": "information" }));
+    server.route(
+        "PUT",
+        "/Patient/p1",
+        vec![Reply::json(
+            422,
+            json!({ "resourceType": "OperationOutcome", "issue": issues }),
+        )],
+    );
+    let run = fhir_patient(&server, json!({ "id": "p1", "family": "Okafor" })).run();
+    let detail = |i: usize| {
+        let code = if i == 0 { "required" } else { "value" };
+        format!(
+            "  {code} (Patient.identifier[{i}].system): Patient.identifier[{i}].system: the value is not an absolute URI\n"
+        )
+    };
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: fhir: PUT {} answered 422 Unprocessable Entity; the server rejected the request: check the data sent (at tests/fixtures/http/fhir_patient.ferry:15:8)\n{}  and 2 more\n",
+            server.url("/Patient/p1"),
+            (0..5).map(detail).collect::<String>(),
+        )
+    );
+    assert_eq!((run.exit, run.stdout.as_str()), (1, ""));
+    assert_eq!(lines(&server.requests()), ["PUT /Patient/p1"]);
+}
+
+#[test]
+fn details_are_redacted_as_everywhere() {
+    let server = Server::start();
+    server.route(
+        "POST",
+        "/api/tracker",
+        vec![Reply::json(
+            409,
+            json!({ "status": "ERROR", "validationReport": { "errorReports": [
+                { "errorCode": "E1000", "message": "User admin with password district-pw has no access", "trackerType": "TRACKED_ENTITY" },
+            ] } }),
+        )],
+    );
+    let run = Job::new("import_report_uncaught", dhis2_config(&server))
+        .input(json!({ "uids": ["Te1"] }))
+        .run();
+    assert!(!run.stderr.contains("district-pw"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .ends_with(")\n  E1000: User admin with password *** has no access\n"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// CommCare's case API v0.5: three patient cases, `limit` from `offset`, with a
 /// `next` link while more remain; built-in fields among `properties`.
 fn commcare_cases_v05(request: &Recorded) -> Reply {

@@ -435,6 +435,193 @@ fn a_failing_job_is_retried_then_dead_lettered_and_shown_in_runs() {
     assert_eq!(names(&server), ["Amina", "Amina", "Amina"]);
 }
 
+/// `GET /runs/{id}` with the operator token.
+fn run_detail(serve: &Serve, id: &Value) -> Value {
+    let (status, body) = serve.get(
+        &format!("/runs/{id}"),
+        &[("authorization", &format!("Bearer {OPERATOR_TOKEN}"))],
+    );
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+#[test]
+fn a_409_the_adaptor_marks_retryable_is_run_again_and_succeeds_on_its_second_attempt() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start();
+    let locked = json!({ "httpStatusCode": 409, "status": "ERROR",
+                         "message": "Could not acquire lock for the import, another one is running" });
+    server.route(
+        "POST",
+        "/api/tracker",
+        vec![Reply::json(409, locked), created()],
+    );
+    // The config sets `"retry": { "attempts": 1 }`: the HTTP layer sends once,
+    // and serve decides about another attempt.
+    let config = write_config(dir.path(), &server);
+    let mut args = state_args(dir.path(), &config);
+    args.extend(["--attempts", "3", "--retry-delay", "50ms"].map(String::from));
+    let serve = Serve::ferry(&[REGISTRATION], &strs(&args), dir.path());
+    let (status, _) = serve.post(
+        "/hooks/registration",
+        &registration_body("Amina"),
+        &[("X-Api-Key", KEY)],
+    );
+    assert_eq!(status, 202);
+    let runs = serve.wait_runs("job=registration&status=succeeded", 1);
+    assert_eq!(runs[0]["attempts"], json!(2));
+    assert_eq!(runs[0]["output"]["uid"], json!("Kj6vYde4LHh"));
+    let detail = run_detail(&serve, &runs[0]["id"]);
+    let attempts: Vec<(Value, Value)> = detail["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["attempt"].clone(), a["failure"].clone()))
+        .collect();
+    assert_eq!(
+        attempts,
+        [(json!(1), json!("transient")), (json!(2), Value::Null)]
+    );
+    assert_eq!(
+        detail["attempts"][0]["error"],
+        json!(format!(
+            "dhis2: POST {} answered 409 Conflict: Could not acquire lock for the import, another one is running; the request conflicts with the server's current state (at {REGISTRATION}:8:15)",
+            server.url("/api/tracker?async=false&importStrategy=CREATE")
+        ))
+    );
+    assert_eq!(names(&server), ["Amina", "Amina"]);
+}
+
+#[test]
+fn a_409_the_adaptor_does_not_mark_is_dead_at_once_with_its_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start();
+    let rejected = json!({ "status": "ERROR", "validationReport": { "errorReports": [
+        { "errorCode": "E1064", "message": "Non-unique attribute value `Amina` for attribute `w75KJ2mc4zz`", "trackerType": "TRACKED_ENTITY", "uid": "Kj6vYde4LHh" },
+    ] } });
+    server.route(
+        "POST",
+        "/api/tracker",
+        vec![Reply::json(409, rejected), created()],
+    );
+    let config = write_config(dir.path(), &server);
+    let mut args = state_args(dir.path(), &config);
+    args.extend(["--attempts", "3", "--retry-delay", "50ms"].map(String::from));
+    let serve = Serve::ferry(&[REGISTRATION], &strs(&args), dir.path());
+    serve.post(
+        "/hooks/registration",
+        &registration_body("Amina"),
+        &[("X-Api-Key", KEY)],
+    );
+    let runs = serve.wait_runs("job=registration&status=dead", 1);
+    assert_eq!(
+        runs[0]["attempts"],
+        json!(1),
+        "a rejected request is not retried"
+    );
+    assert_eq!(runs[0]["failure"], json!("rejected"));
+    assert_eq!(
+        runs[0]["error"],
+        json!(format!(
+            "dhis2: POST {} answered 409 Conflict; the request conflicts with the server's current state (at {REGISTRATION}:8:15)\n  E1064: Non-unique attribute value `Amina` for attribute `w75KJ2mc4zz`",
+            server.url("/api/tracker?async=false&importStrategy=CREATE")
+        ))
+    );
+    assert_eq!(names(&server), ["Amina"]);
+}
+
+#[test]
+fn a_failed_as_an_overflow_and_a_division_by_zero_are_dead_at_once_with_their_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--state",
+        &dir.path().join("state").display().to_string(),
+        "--attempts",
+        "3",
+        "--retry-delay",
+        "50ms",
+    ]
+    .map(String::from);
+    let serve = Serve::ferry(
+        &["tests/fixtures/serve/classify.ferry"],
+        &strs(&args),
+        dir.path(),
+    );
+    let cases = [
+        (
+            "divide",
+            0,
+            "runtime",
+            "division by zero (at tests/fixtures/serve/classify.ferry:7:15)",
+        ),
+        (
+            "overflow",
+            2,
+            "runtime",
+            "integer overflow in 2 * 9223372036854775807 (at tests/fixtures/serve/classify.ferry:8:17)",
+        ),
+        (
+            "decode",
+            1,
+            "decode",
+            "$: expected Int, found \"seven\" (at tests/fixtures/serve/classify.ferry:9:15)",
+        ),
+    ];
+    for (how, n, _, _) in cases {
+        let body = json!({ "how": how, "n": n, "data": "seven" }).to_string();
+        assert_eq!(serve.post("/hooks/classify", &body, &[]).0, 202);
+    }
+    let dead = serve.wait_runs("status=dead", 3);
+    let mut seen: Vec<(String, Value, Value)> = dead
+        .iter()
+        .map(|r| {
+            (
+                r["error"].as_str().unwrap().to_string(),
+                r["failure"].clone(),
+                r["attempts"].clone(),
+            )
+        })
+        .collect();
+    seen.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut expected: Vec<(String, Value, Value)> = cases
+        .iter()
+        .map(|(_, _, failure, error)| (error.to_string(), json!(failure), json!(1)))
+        .collect();
+    expected.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        seen, expected,
+        "each dead after its one attempt, with its reason"
+    );
+}
+
+#[test]
+fn a_429_is_retried_by_serve_and_succeeds_on_the_next_attempt() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start();
+    server.route(
+        "POST",
+        "/api/tracker",
+        vec![
+            Reply::json(429, json!({ "message": "too many requests" })),
+            created(),
+        ],
+    );
+    let config = write_config(dir.path(), &server);
+    let mut args = state_args(dir.path(), &config);
+    args.extend(["--attempts", "3", "--retry-delay", "50ms"].map(String::from));
+    let serve = Serve::ferry(&[REGISTRATION], &strs(&args), dir.path());
+    serve.post(
+        "/hooks/registration",
+        &registration_body("Amina"),
+        &[("X-Api-Key", KEY)],
+    );
+    let runs = serve.wait_runs("job=registration&status=succeeded", 1);
+    assert_eq!(runs[0]["attempts"], json!(2));
+    let detail = run_detail(&serve, &runs[0]["id"]);
+    assert_eq!(detail["attempts"][0]["failure"], json!("transient"));
+    assert_eq!(names(&server), ["Amina", "Amina"]);
+}
+
 /// `ferry build JOB -o DIR/NAME`.
 fn build(job: &str, dir: &Path) -> PathBuf {
     let exe = dir.join(Path::new(job).file_stem().unwrap());

@@ -68,9 +68,11 @@ codes! {
     BAD_TRIGGER = "E0138": "a trigger with an invalid schedule, time zone or path",
     FUNCTION_AS_DATA = "E0139": "a function kept in data: a list, record or map, a comparison, the output or a lambda's result",
     MISPLACED_OMIT = "E0140": "`omit` where no field may be left out",
+    BAD_ERRORS_ENTRY = "E0141": "an adaptor's `errors` entry that cannot work: an unknown word, a status outside 400–599, a bad path",
 
     // Warnings.
     UNUSED = "E0200": "a `let` or `var` that is never used (warning)",
     UNREACHABLE = "E0201": "code after `return`, `skip`, `fail`, `break` or `continue` (warning)",
     NEEDLESS_NULL_CHECK = "E0202": "`??` or `?.` on a value that cannot be null (warning)",
+    NEEDLESS_RETRY = "E0203": "a `retry` of 408, 429 or a 5xx, which are retried anyway (warning)",
 }

@@ -67,6 +67,7 @@ module.exports = grammar({
     $._newline, // a newline (or `//` comment then newline) that ends something
     $._clause_newline, // a newline before the next clause of an op's HTTP binding
     $._error_sentinel, // valid only during error recovery
+    $._errors_keyword, // `errors` followed by `{`: an adaptor's `errors { }` (a name otherwise)
   ],
 
   extras: $ => [/\s/, $.comment, $.doc_comment],
@@ -103,6 +104,7 @@ module.exports = grammar({
       $.base_declaration,
       $.auth_declaration,
       $.op_declaration,
+      $.errors_declaration,
       $._statement,
     ),
 
@@ -203,6 +205,20 @@ module.exports = grammar({
       'auth',
       field('scheme', $.identifier),
       field('arguments', $.arguments),
+    ),
+
+    // `errors` is a keyword only before `{`, so a variable may still be named `errors`.
+    errors_declaration: $ => seq(
+      alias($._errors_keyword, 'errors'),
+      '{',
+      sepBy($._separator, $.errors_entry),
+      '}',
+    ),
+
+    errors_entry: $ => seq(
+      field('kind', $.identifier),
+      optional(field('subject', choice($.integer, $.string))),
+      repeat(seq(field('clause', $.identifier), field('value', $.string))),
     ),
 
     op_declaration: $ => seq(

@@ -252,6 +252,14 @@ impl Outline<'_> {
                 keyword("config".len()),
                 fields.iter().map(|f| self.field(f)).collect(),
             ),
+            ItemKind::Errors(decl) => self.symbol(
+                "errors".into(),
+                Some(format!("{} entries", decl.entries.len())),
+                SymbolKind::OBJECT,
+                range,
+                keyword("errors".len()),
+                Vec::new(),
+            ),
             ItemKind::Auth(expr) | ItemKind::Base(expr) => {
                 let name = if matches!(item.kind, ItemKind::Auth(_)) {
                     "auth"

@@ -11,6 +11,7 @@
 //! - [`formats`]: the text rules of `Date`, `DateTime` and `Url`.
 
 pub mod abi;
+pub mod errors;
 pub mod formats;
 pub mod methods;
 
@@ -100,6 +101,14 @@ pub struct AdaptorMeta {
     pub base: Option<u32>,
     /// The function computing `auth` (a record `{ scheme, args }`), if any.
     pub auth: Option<u32>,
+    /// The adaptor's `errors { }`: statuses it marks retryable, where its
+    /// failures' details are.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub errors: errors::ErrorsMeta,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

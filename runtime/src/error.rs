@@ -43,6 +43,12 @@ pub struct RuntimeError {
     pub body: Option<Value>,
     /// The JSON path of a decode failure.
     pub path: Option<String>,
+    /// For kind `Http`: whether another attempt later may succeed (what
+    /// `ferry serve` retries), as the HTTP layer decided it.
+    pub transient: bool,
+    /// For kind `Http`: the details the adaptor's `errors { detail … }` found in
+    /// the body, one a line, shown under the message of an uncaught failure.
+    pub details: Vec<String>,
 }
 
 /// The standard library's result.
@@ -57,6 +63,8 @@ impl RuntimeError {
             status: None,
             body: None,
             path: None,
+            transient: false,
+            details: Vec::new(),
         }
     }
 
@@ -73,10 +81,13 @@ impl RuntimeError {
             status: None,
             body: None,
             path,
+            transient: false,
+            details: Vec::new(),
         }
     }
 
-    /// An HTTP error (kind `"http"`).
+    /// An HTTP error (kind `"http"`), transient unless its status is a 4xx
+    /// other than 408 and 429.
     pub fn http(
         message: impl Into<String>,
         status: Option<u16>,
@@ -88,6 +99,8 @@ impl RuntimeError {
             status,
             body,
             path: None,
+            transient: status.is_none_or(crate::http::default_transient),
+            details: Vec::new(),
         }
     }
 
@@ -101,7 +114,22 @@ impl RuntimeError {
             }
             _ => None,
         };
-        RuntimeError::http(e.to_string(), e.status(), body)
+        RuntimeError {
+            transient: e.is_transient(),
+            details: e.details().to_vec(),
+            ..RuntimeError::http(e.to_string(), e.status(), body)
+        }
+    }
+
+    /// The message of an uncaught failure, `(at file:line:col)` on its first
+    /// line and the details (if any) below it, indented.
+    pub fn report(&self, location: &str) -> String {
+        let mut text = format!("{} (at {location})", self.message);
+        for detail in &self.details {
+            text.push_str("\n  ");
+            text.push_str(detail);
+        }
+        text
     }
 
     /// Removes every secret of `redactor` from the message, the path and the body.
@@ -111,6 +139,9 @@ impl RuntimeError {
         }
         self.message = redactor.redact(&self.message).into_owned();
         self.path = self.path.map(|p| redactor.redact(&p).into_owned());
+        for detail in &mut self.details {
+            *detail = redactor.redact(detail).into_owned();
+        }
         self.body = self
             .body
             .map(|b| Value::from_json(redactor.redact_json(&b.to_serde())));
@@ -219,8 +250,10 @@ mod tests {
             url: "https://dhis2.example.org/api/tracker".into(),
             message: "conflict".into(),
             body: body.into(),
+            details: vec!["E1000: no access".into()],
             attempts: 1,
             idempotent: false,
+            transient: false,
         };
         let e = RuntimeError::from_http(&status(r#"{"status":"ERROR"}"#));
         assert_eq!(e.kind, ErrorKind::Http);
@@ -234,6 +267,11 @@ mod tests {
                 .starts_with("dhis2: POST https://dhis2.example.org/api/tracker answered 409"),
             "{}",
             e.message
+        );
+        assert!(!e.transient);
+        assert_eq!(
+            e.report("job.ferry:3:7"),
+            format!("{} (at job.ferry:3:7)\n  E1000: no access", e.message)
         );
         let text = RuntimeError::from_http(&status("<html>"));
         assert_eq!(text.body, Some(Value::from("<html>")));
@@ -261,10 +299,13 @@ mod tests {
             status: None,
             body: Some(crate::json::parse(r#"{"t":"hunter22"}"#).unwrap()),
             path: Some("$.hunter22".into()),
+            transient: false,
+            details: vec!["E1: hunter22".into()],
         }
         .redact(&redactor);
         assert_eq!(e.message, "$.token: expected Int, found \"***\"");
         assert_eq!(e.path.as_deref(), Some("$.***"));
+        assert_eq!(e.details, ["E1: ***"]);
         assert_eq!(to_json_string(e.body.as_ref().unwrap()), r#"{"t":"***"}"#);
         let untouched = RuntimeError::runtime("hunter22").redact(&Redactor::new());
         assert_eq!(untouched.message, "hunter22");

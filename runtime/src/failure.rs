@@ -19,11 +19,13 @@ pub enum Failure {
     /// Overflow, division by zero, recursion too deep, and the standard library's
     /// other failures.
     Runtime,
-    /// An op was answered 4xx other than 408 and 429: the server refuses this
-    /// request, and would refuse it again.
+    /// An op was answered 4xx other than 408 and 429, and not a status its
+    /// adaptor marks retryable: the server refuses this request, and would
+    /// refuse it again.
     Rejected,
-    /// A network error, a timeout, 5xx, 408 or 429, after the HTTP layer's own
-    /// retries: another attempt later may succeed.
+    /// A network error, a timeout, 5xx, 408, 429 or a status the adaptor marks
+    /// retryable, after the HTTP layer's own retries: another attempt later may
+    /// succeed.
     Transient,
     /// The process running the attempt stopped (killed, crashed, lost its lease).
     Interrupted,
@@ -75,13 +77,11 @@ impl Failure {
         match error.kind {
             ErrorKind::Decode => Failure::Decode,
             ErrorKind::Runtime => Failure::Runtime,
-            ErrorKind::Http => match error.status {
-                Some(status) if (400..500).contains(&status) && !matches!(status, 408 | 429) => {
-                    Failure::Rejected
-                }
-                // No status: the request never got an answer (network, timeout).
-                _ => Failure::Transient,
-            },
+            // The HTTP layer decided it (`HttpError::is_transient`), with the
+            // statuses the adaptor's `errors { retry … }` marks, so that its own
+            // retries and serve's agree.
+            ErrorKind::Http if error.transient => Failure::Transient,
+            ErrorKind::Http => Failure::Rejected,
         }
     }
 
@@ -116,6 +116,11 @@ mod tests {
         assert_eq!(Failure::of_error(&http(Some(429))), Failure::Transient);
         assert_eq!(Failure::of_error(&http(Some(503))), Failure::Transient);
         assert_eq!(Failure::of_error(&http(None)), Failure::Transient);
+        let marked = RuntimeError {
+            transient: true,
+            ..http(Some(409))
+        };
+        assert_eq!(Failure::of_error(&marked), Failure::Transient);
         let overflow = RuntimeError::runtime("integer overflow");
         assert_eq!(Failure::of_error(&overflow), Failure::Runtime);
         assert!(!Failure::Runtime.is_retried());

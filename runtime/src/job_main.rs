@@ -232,7 +232,10 @@ pub fn load_config(
         // `retry` tunes the adaptor's HTTP policy; it is not part of its config type.
         let retry = section.as_object_mut().and_then(|map| map.remove("retry"));
         match policy(&adaptor.name, retry.as_ref()) {
-            Ok(policy) => loaded.policies.push(policy),
+            Ok(policy) => loaded.policies.push(crate::http::Policy {
+                errors: std::sync::Arc::new(adaptor.errors.clone()),
+                ..policy
+            }),
             Err(message) => {
                 return Err(format!("invalid config{}: {message}", config_file(options)));
             }

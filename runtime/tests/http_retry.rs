@@ -293,3 +293,100 @@ fn a_refused_connection_is_explained() {
         "{text}"
     );
 }
+
+/// DHIS2's rules: a 409 that says the import could not get its lock did nothing.
+fn lock_policy() -> Policy {
+    use ferry_runtime::http::{DetailRule, ErrorsMeta, RetryRule};
+    Policy {
+        errors: std::sync::Arc::new(ErrorsMeta {
+            retry: vec![RetryRule {
+                status: 409,
+                when: Some("could not acquire lock".into()),
+            }],
+            details: vec![DetailRule {
+                items: "response.errorReports[]".into(),
+                code: Some("errorCode".into()),
+                text: "message".into(),
+                at: Some("errorProperty".into()),
+            }],
+        }),
+        ..fast_policy()
+    }
+}
+
+#[test]
+fn a_status_the_adaptor_marks_is_retried_even_for_a_post() {
+    let server = Server::start();
+    server.route(
+        "POST",
+        "/api/tracker",
+        vec![
+            Reply::json(
+                409,
+                json!({"status": "ERROR", "message": "Could not acquire lock on the import"}),
+            ),
+            Reply::json(200, json!({"status": "OK"})),
+        ],
+    );
+    let req = Request::post(server.url("/api/tracker")).json(json!({"trackedEntities": []}));
+    let resp = send(req, &lock_policy()).unwrap();
+    assert_eq!(resp.json().unwrap(), json!({"status": "OK"}));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn the_same_status_with_another_message_is_not_retried_and_keeps_its_details() {
+    let server = Server::start();
+    let body = json!({
+        "httpStatusCode": 409,
+        "message": "One or more errors occurred, please see full details in import report.",
+        "response": { "errorReports": [
+            { "errorCode": "E4000", "message": "Missing required property `shortName`.", "errorProperty": "shortName" },
+            { "errorCode": "E5002", "message": "Invalid reference [xyz] on object." },
+        ]},
+    });
+    server.route(
+        "POST",
+        "/api/metadata",
+        vec![Reply::json(409, body), Reply::json(200, json!({}))],
+    );
+    let req = Request::post(server.url("/api/metadata")).json(json!({}));
+    let err = send(req, &lock_policy()).unwrap_err();
+    assert_eq!(server.requests().len(), 1);
+    assert!(!err.is_transient());
+    assert_eq!(
+        err.details(),
+        [
+            "E4000 (shortName): Missing required property `shortName`.",
+            "E5002: Invalid reference [xyz] on object."
+        ]
+    );
+}
+
+#[test]
+fn a_marked_status_gives_up_after_its_attempts_as_transient() {
+    let server = Server::start();
+    server.route(
+        "POST",
+        "/api/tracker",
+        vec![Reply::json(
+            409,
+            json!({"message": "could not acquire lock"}),
+        )],
+    );
+    let policy = Policy {
+        attempts: 2,
+        ..lock_policy()
+    };
+    let req = Request::post(server.url("/api/tracker")).json(json!({}));
+    let err = send(req, &policy).unwrap_err();
+    assert_eq!(server.requests().len(), 2);
+    assert!(err.is_transient());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "api: POST {} answered 409 Conflict: could not acquire lock (after 2 attempts); the request conflicts with the server's current state",
+            server.url("/api/tracker")
+        )
+    );
+}

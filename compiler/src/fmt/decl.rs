@@ -1,6 +1,7 @@
 //! Layout of declarations and types.
 
 use super::{Brackets, Doc, Entry, INDENT, Printer, Sep, text};
+use crate::source::Span;
 use crate::syntax::ast::*;
 use pretty::RcDoc;
 
@@ -60,9 +61,49 @@ impl Printer<'_> {
             ItemKind::Auth(e) => text("auth ").append(self.expr(e)),
             ItemKind::Base(e) => text("base ").append(self.expr(e)),
             ItemKind::Op(op) => self.op(op),
+            ItemKind::Errors(decl) => self.errors(decl, item.span),
             ItemKind::Stmt(stmt) => self.stmt(stmt),
             ItemKind::Error => text(self.slice(item.span)),
         }
+    }
+
+    /// `errors {` with one entry a line, comments kept.
+    fn errors(&self, decl: &ErrorsDecl, span: Span) -> Doc {
+        let open = self.src[span.start as usize..span.end as usize]
+            .find('{')
+            .map_or(span.start, |i| span.start + i as u32 + 1);
+        let entries: Vec<Entry> = decl
+            .entries
+            .iter()
+            .map(|e| Entry::new(e.span, move || self.error_entry(e)))
+            .collect();
+        let empty = entries.is_empty();
+        let body = self.lines(entries, open);
+        let body = match (
+            self.comments_before_closer(span.end.saturating_sub(1)),
+            empty,
+        ) {
+            (Some(comments), true) => comments,
+            (Some(comments), false) => body.append(RcDoc::hardline()).append(comments),
+            (None, true) => return text("errors {}"),
+            (None, false) => body,
+        };
+        text("errors {")
+            .append(RcDoc::hardline().append(body).nest(INDENT))
+            .append(RcDoc::hardline())
+            .append(text("}"))
+    }
+
+    fn error_entry(&self, entry: &ErrorEntry) -> Doc {
+        let mut line = entry.kind.name.to_string();
+        if let Some(subject) = &entry.subject {
+            line.push(' ');
+            line.push_str(self.slice(subject.span()));
+        }
+        for (word, value) in &entry.clauses {
+            line.push_str(&format!(" {} {}", word.name, self.slice(value.span)));
+        }
+        text(line)
     }
 
     fn trigger(&self, trigger: &Trigger) -> Doc {

@@ -178,6 +178,16 @@ fn item_children<'a>(kind: &'a ItemKind, out: &mut Vec<Node<'a>>) {
                 }
             }
         }
+        ItemKind::Errors(decl) => {
+            for entry in &decl.entries {
+                out.push(ident(&entry.kind));
+                out.extend(entry.subject.as_ref().map(|s| Node::Leaf(s.span())));
+                for (word, value) in &entry.clauses {
+                    out.push(ident(word));
+                    out.push(Node::Leaf(value.span));
+                }
+            }
+        }
         ItemKind::Stmt(stmt) => out.push(Node::Stmt(stmt)),
         ItemKind::Error => {}
     }

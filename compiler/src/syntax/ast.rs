@@ -67,8 +67,44 @@ pub enum ItemKind {
     Auth(Expr),
     Base(Expr),
     Op(OpDecl),
+    /// An adaptor's `errors { }`.
+    Errors(ErrorsDecl),
     Stmt(Stmt),
     Error,
+}
+
+/// `errors { retry 409 when "…"  detail "issue[]" code "code" text "diagnostics" }`:
+/// entries as written; the checker says which words and values fit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorsDecl {
+    pub entries: Vec<ErrorEntry>,
+}
+
+/// One line of `errors { }`: a word, a status or a path, then `word "text"` clauses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorEntry {
+    /// `retry`, `detail`, or what was written instead.
+    pub kind: Ident,
+    pub subject: Option<ErrorSubject>,
+    /// `when "…"`, `code "…"`, `text "…"`, `at "…"`.
+    pub clauses: Vec<(Ident, StrLit)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ErrorSubject {
+    /// A status as written (`None` when out of range).
+    Status(Option<i64>, Span),
+    Path(StrLit),
+}
+
+impl ErrorSubject {
+    pub fn span(&self) -> Span {
+        match self {
+            ErrorSubject::Status(_, span) => *span,
+            ErrorSubject::Path(s) => s.span,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

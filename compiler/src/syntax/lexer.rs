@@ -104,7 +104,7 @@ fn starts_declaration(rest: &str) -> bool {
     match word {
         "fn" | "type" | "const" | "op" | "use" | "trigger" | "adaptor" => next_is_name,
         "test" => next == Some('"'),
-        "config" => next == Some('{'),
+        "config" | "errors" => next == Some('{'),
         _ => false,
     }
 }

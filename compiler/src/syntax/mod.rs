@@ -188,6 +188,7 @@ fn check_placement(
             ItemKind::Auth(_) => ("`auth`", is_adaptor),
             ItemKind::Base(_) => ("`base`", is_adaptor),
             ItemKind::Op(_) => ("`op`", is_adaptor),
+            ItemKind::Errors(_) => ("`errors`", is_adaptor),
             ItemKind::Use { .. } => ("`use`", !is_adaptor),
             ItemKind::Trigger(_) => ("`trigger`", !is_adaptor),
             ItemKind::Input(_) => ("`input:`", !is_adaptor),

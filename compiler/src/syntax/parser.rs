@@ -1229,6 +1229,32 @@ fn file_parser<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>()
         .ignore_then(expr.clone())
         .map(ItemKind::Base);
 
+    // `errors { }` is read loosely here (a word, a status or a path, then
+    // `word "text"` pairs, one entry a line) and checked by the checker, which
+    // names every word it does not know.
+    let error_subject = select! {
+        Token::Int(digits) = e => ErrorSubject::Status(int_value(digits), sp(e.span())),
+    }
+    .or(str_lit().map(ErrorSubject::Path));
+    let error_entry = member()
+        .then(error_subject.or_not())
+        .then(member().then(str_lit()).repeated().collect::<Vec<_>>())
+        .map_with(|((kind, subject), clauses), e| ErrorEntry {
+            kind,
+            subject,
+            clauses,
+            span: sp(e.span()),
+        })
+        .then_ignore(terminator(just(Token::RBrace).ignored()));
+    let errors = select! { Token::Ident("errors") => () }
+        .ignore_then(
+            stmt_sep()
+                .or_not()
+                .ignore_then(error_entry.repeated().collect::<Vec<_>>())
+                .delimited_by(just(Token::LBrace), just(Token::RBrace)),
+        )
+        .map(|entries| ItemKind::Errors(ErrorsDecl { entries }));
+
     let clause = |word: &'static str| select! { Token::Ident(w) if w == word => () };
     let method = select! { Token::Ident(m) = e if matches!(m, "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD") =>
         Ident { name: SmolStr::new(m), span: sp(e.span()) } }
@@ -1336,6 +1362,7 @@ fn file_parser<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>()
         auth,
         base,
         op,
+        errors,
         stmt.map(ItemKind::Stmt),
     ))
     .labelled("a declaration or statement");

@@ -52,6 +52,8 @@ pub struct Module {
     pub base: Option<Expr>,
     /// An adaptor's `auth`.
     pub auth: Option<Auth>,
+    /// An adaptor's `errors { }`: empty when it has none.
+    pub errors: ferry_meta::errors::ErrorsMeta,
     /// An adaptor's `config { }` as a record type.
     pub config: Option<Ty>,
     /// A job's `input:` type (`Json` when not declared).

@@ -736,13 +736,30 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// `config`, `auth`, `base`, and each op's binding, in an adaptor file.
+    /// `config`, `auth`, `base`, `errors`, and each op's binding, in an adaptor file.
     fn check_adaptor_items(&mut self) {
         let file = self.file();
         let mut seen_auth = false;
         let mut seen_base = false;
+        let mut seen_errors = false;
         for item in self.items() {
             match &item.kind {
+                ItemKind::Errors(decl) => {
+                    if std::mem::replace(&mut seen_errors, true) {
+                        self.error(
+                            Diagnostic::error(
+                                codes::DUPLICATE_SINGLETON,
+                                file,
+                                item.span,
+                                "an adaptor has one `errors`",
+                            )
+                            .with_note("put every `retry` and `detail` in one `errors { }`"),
+                        );
+                    }
+                    for d in super::errors_item::read(decl, file).1 {
+                        self.error(d);
+                    }
+                }
                 ItemKind::Auth(expr) => {
                     if std::mem::replace(&mut seen_auth, true) {
                         self.error(Diagnostic::error(

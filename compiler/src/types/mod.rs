@@ -9,6 +9,7 @@
 
 mod assign;
 mod call;
+pub mod errors_item;
 mod expr;
 mod items;
 pub mod methods;

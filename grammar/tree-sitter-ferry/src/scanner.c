@@ -22,6 +22,7 @@ enum TokenType {
   NEWLINE,
   CLAUSE_NEWLINE,
   ERROR_SENTINEL,
+  ERRORS_KEYWORD,
 };
 
 void *tree_sitter_ferry_external_scanner_create(void) { return NULL; }
@@ -90,6 +91,22 @@ bool tree_sitter_ferry_external_scanner_scan(void *payload, TSLexer *lexer,
   if (valid_symbols[ERROR_SENTINEL]) return false;
   bool want_newline = valid_symbols[NEWLINE];
   bool want_clause = valid_symbols[CLAUSE_NEWLINE];
+  bool want_errors = valid_symbols[ERRORS_KEYWORD];
+  if (!want_newline && !want_clause && !want_errors) return false;
+
+  // Where an item may start: `errors` then `{` on the same line starts an
+  // adaptor's `errors { }`; any other `errors` is a name, left to the grammar's
+  // own lexer.
+  if (want_errors && !want_newline && !want_clause) {
+    while (is_space(lexer->lookahead) || lexer->lookahead == '\n') skip(lexer);
+    if (lexer->lookahead != 'e') return false;
+    char word[16];
+    read_word(lexer, word, sizeof word);
+    if (strcmp(word, "errors") != 0) return false;
+    lexer->mark_end(lexer);
+    while (is_space(lexer->lookahead)) advance(lexer);
+    return lexer->lookahead == '{' ? emit(lexer, ERRORS_KEYWORD) : false;
+  }
   if (!want_newline && !want_clause) return false;
 
   while (is_space(lexer->lookahead)) skip(lexer);

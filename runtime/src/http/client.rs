@@ -96,7 +96,7 @@ impl Client {
         auth.register_secrets(redactor);
         let prepared = prepare(adaptor, req, auth, policy, redactor)?;
         match &self.inner.mode {
-            Mode::DryRun(dry) => dry.answer(&prepared, redactor),
+            Mode::DryRun(dry) => dry.answer(&prepared, &policy.errors, redactor),
             Mode::Live(live) => match Credentials::from_auth(auth) {
                 Some(creds) => live.run(&prepared, policy, &creds, redactor).await,
                 None => live.run(&prepared, policy, &NoBearer, redactor).await,
@@ -234,11 +234,19 @@ impl Live {
                     if resp.status < 400 {
                         return Ok(resp);
                     }
-                    if !(p.idempotent && is_retryable_status(resp.status) && attempt < max) {
+                    // A status the adaptor marks says the server did nothing: it is
+                    // sent again whatever the method.
+                    let marked = policy
+                        .errors
+                        .marks_retryable(resp.status, &String::from_utf8_lossy(&resp.body));
+                    let again = marked || (p.idempotent && is_retryable_status(resp.status));
+                    if !(again && attempt < max) {
                         return Err(HttpError::from_response(
                             &resp,
                             attempt,
                             p.idempotent,
+                            marked,
+                            &policy.errors,
                             redactor,
                         ));
                     }

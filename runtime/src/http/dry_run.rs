@@ -230,7 +230,12 @@ impl DryRun {
     }
 
     /// Prints `p` and answers it from the recordings.
-    pub fn answer(&self, p: &Prepared, redactor: &Redactor) -> Result<Response, HttpError> {
+    pub fn answer(
+        &self,
+        p: &Prepared,
+        errors: &ferry_meta::errors::ErrorsMeta,
+        redactor: &Redactor,
+    ) -> Result<Response, HttpError> {
         let found = self.recordings.find(p.method, &p.match_url);
         let outcome = match found {
             Some(r) => format!("{} (recorded)", status_line(r.status)),
@@ -261,7 +266,16 @@ impl DryRun {
             redactor.clone(),
         );
         if r.status >= 400 {
-            Err(HttpError::from_response(&resp, 1, p.idempotent, redactor))
+            // A recording answers once: nothing is retried in a dry run.
+            let marked = errors.marks_retryable(r.status, &String::from_utf8_lossy(&r.body));
+            Err(HttpError::from_response(
+                &resp,
+                1,
+                p.idempotent,
+                marked,
+                errors,
+                redactor,
+            ))
         } else {
             Ok(resp)
         }

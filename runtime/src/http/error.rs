@@ -4,12 +4,19 @@
 use std::fmt;
 use std::time::Duration;
 
+use ferry_meta::errors::ErrorsMeta;
+
 use super::request::Method;
 use super::response::Response;
 use crate::secrets::Redactor;
 
-/// How much of a message or excerpt the one-line `Display` shows.
+/// How much of a message or excerpt the one-line `Display` shows, and of each
+/// detail.
 const LINE_CHARS: usize = 200;
+
+/// How many of the details an adaptor's `errors { detail … }` finds are shown;
+/// the rest are counted (`and 35 more`).
+pub const MAX_DETAILS: usize = 5;
 
 /// A failed HTTP request. `url` fields include the query, with secret values
 /// replaced by `***`; `adaptor` names the adaptor the op belongs to.
@@ -84,8 +91,15 @@ pub enum HttpError {
         /// The whole body, redacted. Its size is bounded by the adaptor's
         /// response-size limit, as for a success.
         body: String,
+        /// The details the adaptor's `errors { detail … }` finds in the body, one
+        /// a line (`E1064 (orgUnit): …`), at most [`MAX_DETAILS`] and then
+        /// `and N more`.
+        details: Vec<String>,
         attempts: u32,
         idempotent: bool,
+        /// Whether another attempt later may succeed: 408, 429, a 5xx, or a
+        /// status the adaptor marks retryable.
+        transient: bool,
     },
     /// The body was expected to be JSON and is not.
     NotJson {
@@ -112,14 +126,18 @@ pub enum HttpError {
 }
 
 impl HttpError {
-    /// The error for a response whose status is 400 or more, after `attempts`.
+    /// The error for a response whose status is 400 or more, after `attempts`;
+    /// `marked` when the adaptor's `errors` marks it retryable.
     pub(crate) fn from_response(
         resp: &Response,
         attempts: u32,
         idempotent: bool,
+        marked: bool,
+        errors: &ErrorsMeta,
         redactor: &Redactor,
     ) -> HttpError {
-        let (body, message) = describe_body(&resp.body, redactor);
+        let (body, message, json) = describe_body(&resp.body, redactor);
+        let details = json.map_or_else(Vec::new, |json| shown_details(errors, &json));
         HttpError::Status {
             adaptor: resp.adaptor.clone(),
             status: resp.status,
@@ -127,8 +145,32 @@ impl HttpError {
             url: resp.url.clone(),
             message,
             body,
+            details,
             attempts,
             idempotent,
+            transient: marked || super::retry::is_retryable_status(resp.status),
+        }
+    }
+
+    /// Whether another attempt later may succeed (what `ferry serve` retries):
+    /// a network error or timeout, 408, 429, a 5xx, a status the adaptor marks;
+    /// not a 4xx the server means, nor a request that cannot be built.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            HttpError::Status { transient, .. } => *transient,
+            HttpError::Connect { .. }
+            | HttpError::Transport { .. }
+            | HttpError::Timeout { .. }
+            | HttpError::OAuth2 { .. } => true,
+            other => other.status().is_none_or(default_transient),
+        }
+    }
+
+    /// The details of a [`HttpError::Status`] (none for the others).
+    pub fn details(&self) -> &[String] {
+        match self {
+            HttpError::Status { details, .. } => details,
+            _ => &[],
         }
     }
 
@@ -401,18 +443,43 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
-/// The redacted body (whole, trimmed) and the server's message in it.
-pub(crate) fn describe_body(body: &[u8], redactor: &Redactor) -> (String, String) {
+/// Whether a status without the adaptor's word is transient: anything but a
+/// 4xx other than 408 and 429 (`Failure::of_error` in serve).
+pub fn default_transient(status: u16) -> bool {
+    !(400..500).contains(&status) || matches!(status, 408 | 429)
+}
+
+/// The details `errors` finds in a (redacted) JSON body, as shown: each on one
+/// line, at most [`MAX_DETAILS`], then how many more there are.
+fn shown_details(errors: &ErrorsMeta, json: &serde_json::Value) -> Vec<String> {
+    let all = errors.details(json);
+    let mut shown: Vec<String> = all
+        .iter()
+        .take(MAX_DETAILS)
+        .map(|d| one_line(&d.to_string(), LINE_CHARS))
+        .collect();
+    if all.len() > MAX_DETAILS {
+        shown.push(format!("and {} more", all.len() - MAX_DETAILS));
+    }
+    shown
+}
+
+/// The redacted body (whole, trimmed), the server's message in it, and the
+/// body as JSON when it is JSON.
+pub(crate) fn describe_body(
+    body: &[u8],
+    redactor: &Redactor,
+) -> (String, String, Option<serde_json::Value>) {
     let text = String::from_utf8_lossy(body);
     // Redact the whole text before the message is cut from it, so that a cut
     // cannot split a secret.
     let text = redactor.redact(&text);
-    let message = match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(json) => json_message(&json).unwrap_or_default(),
-        Err(_) if text.trim_start().starts_with('<') => String::new(), // an HTML page
-        Err(_) => one_line(&text, LINE_CHARS),
+    let (message, json) = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(json) => (json_message(&json).unwrap_or_default(), Some(json)),
+        Err(_) if text.trim_start().starts_with('<') => (String::new(), None), // an HTML page
+        Err(_) => (one_line(&text, LINE_CHARS), None),
     };
-    (text.trim().to_string(), message)
+    (text.trim().to_string(), message, json)
 }
 
 /// The human part of a JSON error body: the first string found under a usual key.
@@ -489,7 +556,7 @@ mod tests {
         let r = Redactor::new();
         r.add("supersecret");
         let body = format!("{}supersecret and more", "x".repeat(LINE_CHARS - 3));
-        let (whole, message) = describe_body(body.as_bytes(), &r);
+        let (whole, message, _) = describe_body(body.as_bytes(), &r);
         assert_eq!(whole, format!("{}*** and more", "x".repeat(LINE_CHARS - 3)));
         assert!(!message.contains("sup"), "{message}");
         assert!(message.ends_with("xxx***..."), "{message}");

@@ -31,7 +31,9 @@ use std::sync::OnceLock;
 pub use auth::Auth;
 pub use client::Client;
 pub use dry_run::{Recordings, RecordingsError};
-pub use error::{HttpError, format_duration};
+pub use error::{HttpError, MAX_DETAILS, default_transient, format_duration};
+/// An adaptor's `errors { }`, as [`Policy::errors`] holds it.
+pub use ferry_meta::errors::{DetailRule, ErrorsMeta, RetryRule};
 pub use request::{Body, Method, Request, join_url, resolve_link};
 pub use response::Response;
 pub use retry::{DEFAULT_MAX_RESPONSE_BYTES, Policy, is_retryable_status, parse_retry_after};

@@ -3,12 +3,17 @@
 //! - Only an idempotent request is sent again after it may have reached the
 //!   server: a timeout, a connection that failed mid-exchange, a retryable status.
 //! - Any request, POST included, is sent again when the connection could not be
-//!   made at all (nothing was sent, so nothing was processed).
+//!   made at all (nothing was sent, so nothing was processed), and when the
+//!   adaptor's `errors { retry … }` marks the answer's status as one the server
+//!   gives when it did nothing.
 //! - The wait before retry `n` (1-based) is a random duration between zero and
 //!   `min(max_delay, base_delay * 2^(n-1))` ("full jitter"), or the server's
 //!   `Retry-After` (seconds or an HTTP date), capped by `max_delay`.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
+
+use ferry_meta::errors::ErrorsMeta;
 
 /// How a request is retried and timed. One per adaptor; the defaults suit most APIs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +32,9 @@ pub struct Policy {
     /// The largest response body read, success or error alike; a larger one
     /// fails the request without being read further.
     pub max_response_bytes: u64,
+    /// The adaptor's `errors { }`: the statuses it marks transient, and where
+    /// its failures' details are.
+    pub errors: Arc<ErrorsMeta>,
 }
 
 /// The default [`Policy::max_response_bytes`]: 256 MiB.
@@ -41,6 +49,7 @@ impl Default for Policy {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            errors: Arc::default(),
         }
     }
 }

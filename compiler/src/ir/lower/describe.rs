@@ -143,6 +143,7 @@ impl<'a> Lowerer<'a> {
                 secrets,
                 base: None,
                 auth: None,
+                errors: m.errors.clone(),
             });
         }
         self.meta.trigger = job.trigger.as_ref().map(|t| match t {

@@ -1,4 +1,4 @@
-//! A module's items: functions, consts, ops with their bindings, `base`, `auth`,
+//! A module's items: functions, consts, ops with their bindings, `base`, `auth`, `errors`,
 //! the trigger, and a job's top-level statements.
 
 use super::{Builder, Built};
@@ -87,6 +87,10 @@ impl<'a> Builder<'a> {
             match &item.kind {
                 ItemKind::Base(e) => module.base = Some(self.expr(e)?),
                 ItemKind::Auth(e) => module.auth = Some(self.auth(e)?),
+                // The checker reported what is wrong; the rules that work are kept.
+                ItemKind::Errors(decl) => {
+                    module.errors = crate::types::errors_item::read(decl, self.file()).0
+                }
                 ItemKind::Stmt(stmt) => {
                     if let Some(s) = self.stmt(stmt)? {
                         module.body.push(s);
