@@ -558,7 +558,7 @@ fn a_failed_as_an_overflow_and_a_division_by_zero_are_dead_at_once_with_their_re
             "overflow",
             2,
             "runtime",
-            "integer overflow in 2 * 9223372036854775807 (at tests/fixtures/serve/classify.ferry:8:17)",
+            "integer overflow: 2 * 9223372036854775807 (at tests/fixtures/serve/classify.ferry:8:17)",
         ),
         (
             "decode",
