@@ -123,7 +123,7 @@ impl RuntimeError {
 
     /// The message of an uncaught failure, `(at file:line:col)` on its first
     /// line and the details (if any) below it, indented.
-    pub fn report(&self, location: &str) -> String {
+    pub fn report(&self, location: impl std::fmt::Display) -> String {
         let mut text = format!("{} (at {location})", self.message);
         for detail in &self.details {
             text.push_str("\n  ");
@@ -250,7 +250,7 @@ mod tests {
             url: "https://dhis2.example.org/api/tracker".into(),
             message: "conflict".into(),
             body: body.into(),
-            details: vec!["E1000: no access".into()],
+            details: Box::new(vec!["E1000: no access".into()]),
             attempts: 1,
             idempotent: false,
             transient: false,

@@ -381,7 +381,7 @@ impl Run {
             },
             Some(Pending::Error(error, loc)) => {
                 let error = error.redact(&self.redactor);
-                let message = error.report(&self.location(loc));
+                let message = error.report(self.location(loc));
                 Outcome {
                     exit_code: 1,
                     error: Some(message),

@@ -93,8 +93,8 @@ pub enum HttpError {
         body: String,
         /// The details the adaptor's `errors { detail … }` finds in the body, one
         /// a line (`E1064 (orgUnit): …`), at most [`MAX_DETAILS`] and then
-        /// `and N more`.
-        details: Vec<String>,
+        /// `and N more`. Boxed once more, so that the error stays small.
+        details: Box<Vec<String>>,
         attempts: u32,
         idempotent: bool,
         /// Whether another attempt later may succeed: 408, 429, a 5xx, or a
@@ -137,7 +137,7 @@ impl HttpError {
         redactor: &Redactor,
     ) -> HttpError {
         let (body, message, json) = describe_body(&resp.body, redactor);
-        let details = json.map_or_else(Vec::new, |json| shown_details(errors, &json));
+        let details = Box::new(json.map_or_else(Vec::new, |json| shown_details(errors, &json)));
         HttpError::Status {
             adaptor: resp.adaptor.clone(),
             status: resp.status,
