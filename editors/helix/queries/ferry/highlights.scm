@@ -125,6 +125,7 @@
   "config"
   "base"
   "auth"
+  "errors"
   "test"
   "webhook"
   "reply"
@@ -149,6 +150,12 @@
   (native_binding)
   (idempotent)
 ] @keyword
+
+(errors_entry
+  clause: (identifier) @keyword)
+
+(errors_entry
+  kind: (identifier) @keyword)
 
 (mock_statement
   adaptor: (identifier) @namespace

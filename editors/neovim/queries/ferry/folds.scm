@@ -10,4 +10,5 @@
   (arguments)
   (parameters)
   (op_declaration)
+  (errors_declaration)
 ] @fold

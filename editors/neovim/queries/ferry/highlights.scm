@@ -73,6 +73,12 @@
   adaptor: (identifier) @module
   op: (field_identifier) @function)
 
+(errors_entry
+  kind: (identifier) @keyword)
+
+(errors_entry
+  clause: (identifier) @keyword)
+
 ; ---------------------------------------------------------------- keywords
 
 [
@@ -82,6 +88,7 @@
   "config"
   "base"
   "auth"
+  "errors"
   "test"
   "webhook"
   "reply"

@@ -13,6 +13,7 @@
   (parameters)
   (lambda_parameters)
   (http_binding)
+  (errors_declaration)
 ] @indent.begin
 
 [
