@@ -1197,7 +1197,11 @@ fn an_uncaught_409_lists_the_import_reports_error_codes() {
     let job =
         Job::new("import_report_uncaught", dhis2_config(&server)).input(json!({ "uids": uids }));
     let detail = |i: usize| {
-        let code = if i.is_multiple_of(2) { "E1000" } else { "E1064" };
+        let code = if i.is_multiple_of(2) {
+            "E1000"
+        } else {
+            "E1064"
+        };
         format!(
             "  {code}: User: `admin`, has no write access to OrganisationUnit: `DiszpKrYNg8` (tracked entity Te{i:09}, number {i} of the payload).\n"
         )
