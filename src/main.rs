@@ -9,6 +9,7 @@ mod lsp;
 mod output;
 mod run;
 mod serve;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -92,6 +93,17 @@ enum Command {
         /// Change nothing; exit with 1 when a file is not formatted.
         #[arg(long)]
         check: bool,
+    },
+    /// Run the `test` blocks of jobs, their ops mocked (docs/testing-jobs.md).
+    Test {
+        /// Job files, or folders to search for them [default: the current folder].
+        paths: Vec<PathBuf>,
+        /// Only the tests whose name contains this text.
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+        /// A folder of adaptor files, searched before the job's adaptors/ folder and the built-in ones.
+        #[arg(long = "adaptor-path", value_name = "DIR")]
+        adaptor_paths: Vec<PathBuf>,
     },
     /// Start the language server on stdin/stdout.
     Lsp,
@@ -188,6 +200,18 @@ fn main() -> ExitCode {
             adaptor_paths,
         } => {
             return ExitCode::from(build::build(&job, output.as_deref(), &adaptor_paths) as u8);
+        }
+        Command::Test {
+            paths,
+            filter,
+            adaptor_paths,
+        } => {
+            let options = test::Options {
+                paths,
+                adaptor_paths,
+                filter,
+            };
+            return ExitCode::from(test::run(&options) as u8);
         }
         Command::Lsp => lsp::run(),
         Command::Adaptor { command } => match command {

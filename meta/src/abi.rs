@@ -111,6 +111,14 @@ pub const FUNCTIONS: &[Function] = &[
     f("ferry_op_result", &[Int, Value], Value),
     f("ferry_append_page", &[Value, Value], Value),
     f("ferry_op", &[Int, Int, Words], Value),
+    // `ferry test` only (a program compiled in test mode).
+    f("ferry_test_index", &[], Int),
+    f("ferry_test_mock", &[Int, Closure, Int], Value),
+    f("ferry_test_op", &[Int, Int, Words], Value),
+    f("ferry_test_run", &[Closure, Value, Value], Value),
+    f("ferry_test_expect", &[Bool, Int], Value),
+    f("ferry_test_expect_eq", &[Value, Value, Int], Value),
+    f("ferry_test_set_time", &[Value], Value),
 ];
 
 /// The runtime functions whose `Value` result is always a new temporary that
@@ -134,6 +142,8 @@ pub const FRESH: &[&str] = &[
     "ferry_http_next",
     "ferry_op_result",
     "ferry_op",
+    "ferry_test_op",
+    "ferry_test_run",
 ];
 
 /// The size of a runtime `Value`: a function's frame holds its variables'

@@ -100,6 +100,16 @@ pub(crate) unsafe fn call_closure(
                     std::mem::transmute(closure.function);
                 f(ctx, closure.env, *a, *b)
             }
+            [a, b, c] => {
+                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V) -> V =
+                    std::mem::transmute(closure.function);
+                f(ctx, closure.env, *a, *b, *c)
+            }
+            [a, b, c, d] => {
+                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V, V) -> V =
+                    std::mem::transmute(closure.function);
+                f(ctx, closure.env, *a, *b, *c, *d)
+            }
             [] => {
                 let f: extern "C" fn(*mut Ctx, *const u64) -> V =
                     std::mem::transmute(closure.function);
@@ -107,7 +117,7 @@ pub(crate) unsafe fn call_closure(
             }
             _ => {
                 return Err(RuntimeError::runtime(
-                    "a function of more than two arguments cannot be called here",
+                    "a function of more than four arguments cannot be called here",
                 ));
             }
         };
@@ -638,6 +648,45 @@ abi! {
         let args: Vec<Value> = (0..n as usize).map(|i| val(*words.add(i) as V).clone()).collect();
         let result = crate::ops::call(run(ctx), op as usize, args);
         give(ctx, result)
+    }
+
+    // `ferry test` (runtime/src/testing): a program compiled in test mode.
+    /// Which `test` block the test-mode main body runs.
+    fn ferry_test_index(ctx) -> i64 = -1; { crate::testing::index(run(ctx)) }
+    /// `mock OP = f`: `f` takes `params` parameters.
+    fn ferry_test_mock(ctx, op: i64, closure: *const Closure, params: i64) -> V = unsafe { run(ctx).null }; {
+        crate::testing::mock(run(ctx), op as usize, closure, params as usize);
+        run(ctx).null
+    }
+    /// An op call in a test: its mock's answer, never a request.
+    fn ferry_test_op(ctx, op: i64, n: i64, words: *const u64) -> V = unsafe { run(ctx).null }; {
+        let args: Vec<Value> = (0..n as usize).map(|i| val(*words.add(i) as V).clone()).collect();
+        match crate::testing::call_op(ctx, op as usize, args) {
+            Ok(value) => run(ctx).alloc(value),
+            Err(()) => run(ctx).null,
+        }
+    }
+    /// `run(input: …, config: …)` with the job's body as a closure.
+    fn ferry_test_run(ctx, job: *const Closure, input: V, config: V) -> V = unsafe { run(ctx).null }; {
+        let output = crate::testing::run_job(ctx, job, val(input), val(config));
+        run(ctx).alloc(output)
+    }
+    /// `expect cond`.
+    fn ferry_test_expect(ctx, holds: u8, loc: i64) -> V = unsafe { run(ctx).null }; {
+        crate::testing::expect(run(ctx), &mut *ctx, holds != 0, loc as u32);
+        run(ctx).null
+    }
+    /// `expect a == b`.
+    fn ferry_test_expect_eq(ctx, left: V, right: V, loc: i64) -> V = unsafe { run(ctx).null }; {
+        crate::testing::expect_eq(run(ctx), &mut *ctx, val(left), val(right), loc as u32);
+        run(ctx).null
+    }
+    /// `set_time(at)`: the test's clock.
+    fn ferry_test_set_time(ctx, at: V) -> V = unsafe { run(ctx).null }; {
+        if let Value::Str(s) = val(at) {
+            crate::testing::clock::set(crate::testing::clock::parse(s.as_str()));
+        }
+        run(ctx).null
     }
 }
 

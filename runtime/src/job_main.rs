@@ -364,7 +364,7 @@ fn read_input(input: &Input) -> Result<Vec<u8>, String> {
     }
 }
 
-fn trigger_value(run: &Run, options: &RunOptions) -> Value {
+pub(crate) fn trigger_value(run: &Run, options: &RunOptions) -> Value {
     use crate::program::TriggerMeta;
     let mut fields = vec!["fired_at"];
     let mut slots = vec![Value::Str(Str::from(options.fired_at.as_str()))];

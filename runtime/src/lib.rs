@@ -20,4 +20,5 @@ pub mod serve_jobs;
 pub mod stack_guard;
 pub mod standalone;
 pub mod stdlib;
+pub mod testing;
 pub mod value;

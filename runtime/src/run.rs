@@ -142,6 +142,8 @@ pub struct Run {
     /// code, so no other request comes between a page and its next.
     pub last_url: Option<String>,
     pub dry_run: Option<crate::ops::DryRun>,
+    /// Under `ferry test`: the test's mocks; op calls never reach the network.
+    pub test: Option<Box<crate::testing::TestState>>,
 }
 
 impl Run {
@@ -256,6 +258,7 @@ impl Run {
             policies: Vec::new(),
             last_url: None,
             dry_run: None,
+            test: None,
             program,
         });
         run.null = run.keep(Value::Null);

@@ -7,7 +7,7 @@ mod lower;
 pub mod print;
 
 pub use ferry_meta::{Meta, OpMeta, ShapeMeta};
-pub use lower::{LowerError, lower, lower_tree, repr_of};
+pub use lower::{LowerError, lower, lower_tests, lower_tree, repr_of};
 
 /// How a value is held in generated code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

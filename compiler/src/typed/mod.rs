@@ -63,6 +63,16 @@ pub struct Module {
     pub trigger: Option<Trigger>,
     /// A job's top-level statements, in order.
     pub body: Vec<Stmt>,
+    /// A job's `test` blocks, in order (`ferry test`).
+    pub tests: Vec<Test>,
+}
+
+/// A `test "name" { … }` block.
+#[derive(Clone, Debug)]
+pub struct Test {
+    pub name: String,
+    pub body: Vec<Stmt>,
+    pub span: Span,
 }
 
 /// A local variable, parameter or binding: unique in a program.
@@ -206,6 +216,19 @@ pub enum StmtKind {
         handler: Vec<Stmt>,
     },
     Expr(Expr),
+    /// `expect cond` in a test.
+    Expect(Expr),
+    /// `expect a == b` in a test: on failure, the two sides are compared.
+    ExpectEq {
+        left: Expr,
+        right: Expr,
+    },
+    /// `mock adaptor.op = f` in a test.
+    Mock {
+        adaptor: usize,
+        index: usize,
+        value: Expr,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -337,6 +337,13 @@ impl<'a> Checker<'a> {
             return (ret, chain_optional);
         }
         if let ExprKind::Name(name) = &callee.kind
+            && self.ctx.in_test
+            && self.ctx.scopes.lookup(name).is_none()
+            && let Some(ty) = self.test_call(name, callee, args, e.span)
+        {
+            return (ty, false);
+        }
+        if let ExprKind::Name(name) = &callee.kind
             && name == "calls"
             && self.ctx.in_test
             && self.ctx.scopes.lookup(name).is_none()

@@ -32,6 +32,10 @@ pub(super) struct Ctx {
     pub returns: Vec<ReturnCtx>,
     pub loops: u32,
     pub in_test: bool,
+    /// The types of the job's `output`s and whether it may `skip`: what
+    /// `run(…)` gives in a test (`test_calls.rs`).
+    pub job_outputs: Vec<Ty>,
+    pub job_skips: bool,
     /// In a `const` initializer: only constant expressions.
     pub in_const: bool,
     /// Where `omit` may stand, and why not where it may not (`expr/omit.rs`).

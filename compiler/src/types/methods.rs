@@ -437,10 +437,16 @@ pub fn free_functions(in_test: bool) -> Vec<MethodSig> {
         functions.extend([
             MethodSig {
                 name: "run",
-                params: vec![("input", Json, true)],
+                params: vec![("input", Json, true), ("config", Json, true)],
                 ret: Json,
-                doc: "Runs the job with `input`, its ops mocked, and answers its output.",
+                doc: "Runs the job with `input` and `config`, its ops mocked, and answers its output (`null` when it skipped); a failure of the job is raised in the test, where `try` catches it.",
             },
+            sig(
+                "set_time",
+                vec![("at", DateTime)],
+                Null,
+                "Sets the test's clock (`now()`, `today()`, `trigger.fired_at`); it starts at 2026-01-01T00:00:00Z.",
+            ),
             sig(
                 "fixture",
                 vec![("path", String)],

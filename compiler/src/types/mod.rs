@@ -17,6 +17,7 @@ mod report;
 mod resolve;
 mod scope;
 mod stmt;
+mod test_calls;
 pub mod ty;
 
 pub use assign::{Mismatch, is_date, is_datetime, is_url};

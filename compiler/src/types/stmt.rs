@@ -208,6 +208,7 @@ impl<'a> Checker<'a> {
                 true
             }
             StmtKind::Skip(reason) => {
+                self.ctx.job_skips |= !self.ctx.in_test && !self.is_adaptor();
                 if let Some(reason) = reason {
                     let ty = self.expr(reason, None);
                     self.printable(reason.span, &ty, "the log");
@@ -230,6 +231,9 @@ impl<'a> Checker<'a> {
                 }
                 let ty = self.expr(value, None);
                 self.printable(value.span, &ty, "the output");
+                if !self.ctx.in_test && !self.is_adaptor() {
+                    self.ctx.job_outputs.push(ty.clone());
+                }
                 false
             }
             StmtKind::Try { body, err, handler } => {

@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use std::fmt::Write as _;
 
 use chrono::format::{Item, StrftimeItems};
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::error::{Result, RuntimeError};
 use crate::json::excerpt_str as quoted;
@@ -152,12 +152,21 @@ pub fn format(s: &str, fmt: &str) -> Result<Str> {
 
 /// `now()`: the current time, UTC, with microseconds (`2024-01-01T06:00:32.267459Z`).
 pub fn now() -> Str {
-    Str::from(Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string())
+    Str::from(
+        crate::testing::clock::now()
+            .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+            .to_string(),
+    )
 }
 
 /// `today()`: the current date, UTC.
 pub fn today() -> Str {
-    Str::from(Utc::now().date_naive().format("%Y-%m-%d").to_string())
+    Str::from(
+        crate::testing::clock::now()
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string(),
+    )
 }
 
 /// Two date-times compared as instants (`2024-03-17T23:00:00+03:00` is before

@@ -34,6 +34,16 @@ impl<'a> Lowerer<'a> {
     ) -> Expr {
         let op = self.op_id(adaptor, index);
         let args = self.boxed_args(args);
+        if self.test_job.is_some() {
+            // A test never sends a request: its mocks answer (`tests.rs`).
+            let n = args.len() as i64;
+            return Expr::call(
+                "ferry_test_op",
+                vec![Expr::Int(op as i64), Expr::Int(n), Expr::Array(args)],
+                Repr::Value,
+                Some(loc),
+            );
+        }
         if let OpBinding::Http(http) = &self.module_tree(adaptor).ops[index].binding {
             let function = self.op_fn(adaptor, index, op, http);
             return Expr::Call {
@@ -207,7 +217,7 @@ impl<'a> Lowerer<'a> {
         )
     }
 
-    fn op_id(&mut self, adaptor: usize, index: usize) -> u32 {
+    pub(super) fn op_id(&mut self, adaptor: usize, index: usize) -> u32 {
         if let Some(&id) = self.ops.get(&(adaptor, index)) {
             return id;
         }

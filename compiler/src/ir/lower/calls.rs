@@ -25,6 +25,9 @@ impl<'a> Lowerer<'a> {
                 (self.coerce((call, Repr::Value), want, e.span), want)
             }
             ExprKind::Builtin { name, args } => {
+                if let Some(call) = self.test_builtin(name, args, loc) {
+                    return (self.coerce(call, want, e.span), want);
+                }
                 let args = self.boxed_args(args);
                 let method = self.meta.method(name);
                 let n = args.len() as i64;

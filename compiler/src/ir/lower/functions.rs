@@ -20,19 +20,7 @@ impl<'a> Lowerer<'a> {
             .push(FnState::new(0, Repr::Value, Vec::new(), false));
         self.describe_program();
         let mut body = Vec::new();
-        // Consts first, each after those it reads.
-        for index in self.const_order(0) {
-            let g = self.global(0, index);
-            let value = self.const_value(0, index);
-            let span = self.module_tree(0).consts[index].value.span;
-            let value = self.boxed(value, span);
-            body.push(Stmt::Expr(Expr::call(
-                "ferry_set_global",
-                vec![Expr::Int(g as i64), value],
-                Repr::Value,
-                None,
-            )));
-        }
+        self.const_inits(&mut body);
         for stmt in &self.module_tree(0).body {
             match &stmt.kind {
                 StmtKind::Output(value) if self.streams(value) => {
@@ -45,9 +33,29 @@ impl<'a> Lowerer<'a> {
         self.functions[0].locals = state.locals;
         self.functions[0].body = body;
         self.meta.globals = self.globals.len() as u32;
-        // User functions, as calls found them.
+        self.lower_queued_fns();
+    }
+
+    /// User functions, as calls found them.
+    pub(super) fn lower_queued_fns(&mut self) {
         while let Some((module, index, id)) = self.queue.pop() {
             self.user_fn(module, index, id);
+        }
+    }
+
+    /// The job's consts, first in its main body, each after those it reads.
+    pub(super) fn const_inits(&mut self, body: &mut Vec<Stmt>) {
+        for index in self.const_order(0) {
+            let g = self.global(0, index);
+            let value = self.const_value(0, index);
+            let span = self.module_tree(0).consts[index].value.span;
+            let value = self.boxed(value, span);
+            body.push(Stmt::Expr(Expr::call(
+                "ferry_set_global",
+                vec![Expr::Int(g as i64), value],
+                Repr::Value,
+                None,
+            )));
         }
     }
 

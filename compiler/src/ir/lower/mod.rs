@@ -29,6 +29,7 @@ mod matching;
 mod records;
 mod stmt;
 mod stream;
+mod tests;
 
 pub use describe::repr_of;
 
@@ -66,11 +67,38 @@ pub fn lower(analysis: &Analysis) -> Result<Program, LowerError> {
     lower_tree(&tree, &analysis.checked.types, &analysis.sources).map_err(LowerError::Internal)
 }
 
+/// Lowers a checked job (without errors) in test mode, for `ferry test`: its
+/// main body runs one `test` block (see `tests.rs`).
+pub fn lower_tests(analysis: &Analysis) -> Result<Program, LowerError> {
+    if analysis.has_errors() {
+        return Err(LowerError::NotAJob(
+            "the job has errors; `ferry check` shows them".into(),
+        ));
+    }
+    if analysis.files[0].ast.adaptor.is_some() {
+        return Err(LowerError::NotAJob(
+            "this is an adaptor file, not a job".into(),
+        ));
+    }
+    let tree = typed::build(analysis).map_err(LowerError::Internal)?;
+    lower_mode(&tree, &analysis.checked.types, &analysis.sources, true)
+        .map_err(LowerError::Internal)
+}
+
 /// Lowers a typed tree to IR.
 pub fn lower_tree(
     tree: &typed::Program,
     types: &TypeTable,
     sources: &SourceMap,
+) -> Result<Program, InternalError> {
+    lower_mode(tree, types, sources, false)
+}
+
+fn lower_mode(
+    tree: &typed::Program,
+    types: &TypeTable,
+    sources: &SourceMap,
+    test_mode: bool,
 ) -> Result<Program, InternalError> {
     let mut l = Lowerer {
         t: tree,
@@ -88,8 +116,13 @@ pub fn lower_tree(
         ops: HashMap::new(),
         op_fns: HashMap::new(),
         internal: None,
+        test_job: None,
     };
-    l.main();
+    if test_mode {
+        l.test_main();
+    } else {
+        l.main();
+    }
     if let Some(e) = l.internal {
         return Err(e);
     }
@@ -145,6 +178,8 @@ struct Lowerer<'a> {
     /// The first internal error met: lowering goes on with a placeholder, and
     /// `lower` fails with it.
     internal: Option<InternalError>,
+    /// In test mode: the job's body as a function, which `run(…)` calls.
+    test_job: Option<FuncId>,
 }
 
 type Lowered = (Expr, Repr);

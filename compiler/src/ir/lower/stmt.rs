@@ -131,6 +131,9 @@ impl<'a> Lowerer<'a> {
                     handler,
                 });
             }
+            StmtKind::Expect(_) | StmtKind::ExpectEq { .. } | StmtKind::Mock { .. } => {
+                self.test_stmt(stmt, out)
+            }
             StmtKind::Expr(e) => match &e.kind {
                 ExprKind::If(if_expr) => self.if_stmt(if_expr, out),
                 _ => {

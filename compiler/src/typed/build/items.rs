@@ -96,6 +96,11 @@ impl<'a> Builder<'a> {
                         module.body.push(s);
                     }
                 }
+                ItemKind::Test { name, body } => module.tests.push(crate::typed::Test {
+                    name: name.value.clone(),
+                    body: self.block(body)?,
+                    span: item.span,
+                }),
                 _ => {}
             }
         }

@@ -16,7 +16,7 @@ impl<'a> Builder<'a> {
         Ok(out)
     }
 
-    /// A statement; `None` for what a job does not run (`expect`, `mock`: tests).
+    /// A statement (`None` for none, kept for callers that skip some).
     pub(super) fn stmt(&mut self, stmt: &'a ast::Stmt) -> Built<Option<Stmt>> {
         crate::stack::deep(|| self.stmt_inner(stmt))
     }
@@ -68,7 +68,31 @@ impl<'a> Builder<'a> {
                 handler: self.block(handler)?,
             },
             S::Expr(e) => StmtKind::Expr(self.expr(e)?),
-            S::Expect(_) | S::Mock { .. } => return Ok(None),
+            S::Expect(cond) => match &cond.kind {
+                ast::ExprKind::Binary {
+                    op: ast::BinaryOp::Eq,
+                    lhs,
+                    rhs,
+                } => StmtKind::ExpectEq {
+                    left: self.expr(lhs)?,
+                    right: self.expr(rhs)?,
+                },
+                _ => StmtKind::Expect(self.expr(cond)?),
+            },
+            S::Mock { target, value } => {
+                let name = match &target.kind {
+                    ast::ExprKind::Field { name, .. } => name.span,
+                    _ => target.span,
+                };
+                let Def::Op { adaptor, index } = self.def(name)? else {
+                    return Err(self.missing(name, "op for this mock"));
+                };
+                StmtKind::Mock {
+                    adaptor: *adaptor,
+                    index: *index,
+                    value: self.expr(value)?,
+                }
+            }
             S::Error => return Err(self.missing(stmt.span, "statement (a syntax error)")),
         };
         Ok(Some(Stmt {

@@ -1,0 +1,142 @@
+//! A job compiled in test mode, for `ferry test` (docs/testing-jobs.md). Its main
+//! body sets the consts, then runs the one `test` block the runtime names
+//! (`ferry_test_index`). The job's own body becomes a function of its own that
+//! `run(…)` calls (`ferry_test_run`), and every op call goes to the test's mocks
+//! (`ferry_test_op`), so no request can leave a test.
+
+use super::{FnState, Lowered, Lowerer};
+use crate::ir::{Cmp, Expr, FnKind, Function, Repr, Stmt};
+use crate::typed::{self, Arg};
+use crate::types::Ty;
+
+impl<'a> Lowerer<'a> {
+    /// The test-mode main body and the job's body as `run`'s closure.
+    pub(super) fn test_main(&mut self) {
+        self.functions.push(Function {
+            name: "ferry_test_main".into(),
+            kind: FnKind::Main,
+            params: Vec::new(),
+            ret: Repr::Value,
+            locals: Vec::new(),
+            captured: Vec::new(),
+            body: Vec::new(),
+        });
+        self.stack
+            .push(FnState::new(0, Repr::Value, Vec::new(), false));
+        self.describe_program();
+        let mut body = Vec::new();
+        self.const_inits(&mut body);
+        self.test_job_body();
+        for (i, test) in self.module_tree(0).tests.iter().enumerate() {
+            let block = self.block(&test.body);
+            let which = Expr::call("ferry_test_index", Vec::new(), Repr::Int, None);
+            let chosen = Expr::IntCmp(Cmp::Eq, Box::new(which), Box::new(Expr::Int(i as i64)));
+            body.push(Stmt::If(chosen, block, Vec::new()));
+        }
+        let state = self.stack.pop().expect("test main state");
+        self.functions[0].locals = state.locals;
+        self.functions[0].body = body;
+        self.meta.globals = self.globals.len() as u32;
+        self.lower_queued_fns();
+    }
+
+    /// The job's top-level statements as a closure of no parameters.
+    fn test_job_body(&mut self) {
+        let id = self.functions.len() as u32;
+        self.functions.push(Function {
+            name: "ferry_test_job".into(),
+            kind: FnKind::Closure { captures: 0 },
+            params: Vec::new(),
+            ret: Repr::Value,
+            locals: Vec::new(),
+            captured: Vec::new(),
+            body: Vec::new(),
+        });
+        self.test_job = Some(id);
+        self.stack
+            .push(FnState::new(0, Repr::Value, Vec::new(), false));
+        // Never streamed: `run` gives the output back as a value.
+        let body = self.block(&self.module_tree(0).body);
+        let state = self.stack.pop().expect("test job state");
+        let f = &mut self.functions[id as usize];
+        f.locals = state.locals;
+        f.body = body;
+    }
+
+    /// A call only a test makes (`run`, `set_time`), or `None`.
+    pub(super) fn test_builtin(
+        &mut self,
+        name: &str,
+        args: &'a [Arg],
+        loc: crate::ir::Loc,
+    ) -> Option<Lowered> {
+        let job = self.test_job?;
+        let mut args = self.boxed_args(args);
+        let call = match name {
+            "run" if args.len() == 2 => {
+                let config = args.pop()?;
+                let input = args.pop()?;
+                let closure = Expr::Closure {
+                    func: job,
+                    captures: Vec::new(),
+                };
+                Expr::call(
+                    "ferry_test_run",
+                    vec![closure, input, config],
+                    Repr::Value,
+                    Some(loc),
+                )
+            }
+            "set_time" if args.len() == 1 => {
+                Expr::call("ferry_test_set_time", args, Repr::Value, Some(loc))
+            }
+            _ => return None,
+        };
+        Some((call, Repr::Value))
+    }
+
+    /// `expect`, `expect a == b` and `mock` (only in a test).
+    pub(super) fn test_stmt(&mut self, stmt: &'a typed::Stmt, out: &mut Vec<Stmt>) {
+        let loc = self.loc(stmt.span);
+        match &stmt.kind {
+            typed::StmtKind::Expect(cond) => {
+                let holds = self.value_as(cond, Repr::Bool);
+                out.push(Stmt::Expr(Expr::call(
+                    "ferry_test_expect",
+                    vec![holds, Expr::Int(loc as i64)],
+                    Repr::Value,
+                    Some(loc),
+                )));
+            }
+            typed::StmtKind::ExpectEq { left, right } => {
+                let left = self.boxed_value(left);
+                let right = self.boxed_value(right);
+                out.push(Stmt::Expr(Expr::call(
+                    "ferry_test_expect_eq",
+                    vec![left, right, Expr::Int(loc as i64)],
+                    Repr::Value,
+                    Some(loc),
+                )));
+            }
+            typed::StmtKind::Mock {
+                adaptor,
+                index,
+                value,
+            } => {
+                let op = self.op_id(*adaptor, *index);
+                let params = match self.types.resolve(&value.ty) {
+                    Ty::Fn(f) => f.params.len(),
+                    _ => 0,
+                };
+                let closure = self.value_as(value, Repr::Closure);
+                out.push(Stmt::Expr(Expr::call(
+                    "ferry_test_mock",
+                    vec![Expr::Int(op as i64), closure, Expr::Int(params as i64)],
+                    Repr::Value,
+                    Some(loc),
+                )));
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! `ferry test`: one `test` block run against the job compiled in test mode
+//! (docs/testing-jobs.md). Op calls go to the test's mocks, never to the network;
+//! an op the test did not mock fails the test. `run(…)` runs the job's body with
+//! the input and config the test gives; `expect` failures end the test with the
+//! place and, for `a == b`, the difference of the two sides. The clock is fixed.
+
+pub mod clock;
+pub mod diff;
+
+use crate::json;
+use crate::program::Program;
+use crate::run::{Closure, Ctx, Output, Pending, Run};
+use crate::secrets::Redactor;
+use crate::value::Value;
+use std::collections::HashMap;
+
+/// What a test has set up: its mocks (op → closure and how many parameters the
+/// closure takes).
+#[derive(Default)]
+pub struct TestState {
+    pub mocks: HashMap<usize, (u64, usize)>,
+    /// Which test block `main` runs.
+    pub index: i64,
+}
+
+/// How one test ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Passed,
+    /// An `expect` that did not hold, an unmocked op, a failure of the job the
+    /// test did not catch: the message says which and where.
+    Failed(String),
+}
+
+/// Runs test block `index` of a program compiled in test mode.
+///
+/// # Safety
+/// `main` must be the test-mode main body compiled with the program `meta` describes.
+pub unsafe fn run_test(meta: &[u8], main: crate::job_main::JobMain, index: usize) -> Verdict {
+    let program = match Program::load(meta) {
+        Ok(p) => p,
+        Err(e) => return Verdict::Failed(format!("internal error: {e}")),
+    };
+    clock::set(clock::parse(clock::START));
+    let mut run = Run::new(
+        program,
+        Redactor::new(),
+        crate::run::LogFormat::Human,
+        Box::new(std::io::sink()),
+    );
+    run.test = Some(Box::new(TestState {
+        index: index as i64,
+        ..TestState::default()
+    }));
+    let mut globals = std::mem::take(&mut run.globals);
+    let run_ptr: *mut Run = &mut *run;
+    let mut ctx = Ctx {
+        failed: 0,
+        loc: 0,
+        constants: run.constants.as_ptr(),
+        globals: globals.as_mut_ptr(),
+        run: run_ptr,
+        stack_limit: crate::stack_guard::limit(),
+    };
+    unsafe { main(&mut ctx) };
+    drop(globals);
+    clock::set(None);
+    verdict(&mut run)
+}
+
+fn verdict(run: &mut Run) -> Verdict {
+    let location = |run: &Run, loc: u32| run.location(loc).to_string();
+    match run.pending.take() {
+        None => Verdict::Passed,
+        Some(Pending::Fail(message, loc)) => {
+            Verdict::Failed(format!("{message}\n  at {}", location(run, loc)))
+        }
+        Some(Pending::Error(error, loc)) => Verdict::Failed(format!(
+            "the job failed and the test did not catch it: {}",
+            error.report(location(run, loc))
+        )),
+        Some(Pending::Skip(reason)) => Verdict::Failed(format!(
+            "the test itself skipped{}",
+            reason.map(|r| format!(": {r}")).unwrap_or_default()
+        )),
+        Some(Pending::TooDeep(loc)) => Verdict::Failed(format!(
+            "recursion too deep at {}: {}",
+            location(run, loc),
+            crate::stack_guard::EXPLANATION
+        )),
+        Some(Pending::Internal(message)) => {
+            Verdict::Failed(format!("internal error: {message} (please report this)"))
+        }
+    }
+}
+
+fn state(run: &mut Run) -> &mut TestState {
+    run.test
+        .as_deref_mut()
+        .expect("a test-mode program runs only under `ferry test`")
+}
+
+/// `ferry_test_index`: which test block to run.
+pub fn index(run: &mut Run) -> i64 {
+    state(run).index
+}
+
+/// `mock OP = f`.
+pub fn mock(run: &mut Run, op: usize, closure: *const Closure, params: usize) {
+    state(run).mocks.insert(op, (closure as u64, params));
+}
+
+/// An op called in a test: its mock's answer, checked against the op's result
+/// type as a real answer would be; an op the test did not mock fails the test.
+///
+/// # Safety
+/// `ctx` is the run's context; the mock closures are the run's.
+pub unsafe fn call_op(ctx: *mut Ctx, op: usize, args: Vec<Value>) -> Result<Value, ()> {
+    unsafe {
+        let run = &mut *(*ctx).run;
+        let Some(&(closure, params)) = state(run).mocks.get(&op) else {
+            let meta = &run.program.ops[op];
+            let message = format!(
+                "`{}` is not mocked; a test never sends a request. Mock it in the test: `mock {} = ({}) => …`",
+                meta.name,
+                meta.name,
+                meta.params.join(", ")
+            );
+            let loc = (*ctx).loc;
+            run.raise(&mut *ctx, Pending::Fail(message, loc));
+            return Err(());
+        };
+        let given: Vec<&Value> = args.iter().take(params).collect();
+        let answer = match crate::abi::call_closure(ctx, closure, &given) {
+            Ok(v) => v,
+            Err(_) => return Err(()),
+        };
+        let run = &mut *(*ctx).run;
+        match crate::ops::check_result(run, op, &answer) {
+            Ok(v) => Ok(v),
+            Err(error) => {
+                let loc = (*ctx).loc;
+                run.raise(&mut *ctx, Pending::Error(error, loc));
+                Err(())
+            }
+        }
+    }
+}
+
+/// `run(input: …, config: …)`: the job's body run with that input and config;
+/// its output (`null` when it skipped). A failure of the job stays pending, for
+/// the test's `try` to catch.
+///
+/// # Safety
+/// `ctx` is the run's context and `job` the test-mode program's job body.
+pub unsafe fn run_job(ctx: *mut Ctx, job: *const Closure, input: &Value, config: &Value) -> Value {
+    unsafe {
+        let run = &mut *(*ctx).run;
+        let loc = (*ctx).loc;
+        let desc = &run.program.descs[run.program.input];
+        match json::convert(input, desc) {
+            Ok(input) => run.input = input,
+            Err(e) => {
+                let message = format!("`run`: the input does not fit the job's `input:` type: {e}");
+                run.raise(&mut *ctx, Pending::Fail(message, loc));
+                return Value::Null;
+            }
+        }
+        let mut options = crate::job_main::RunOptions::new(crate::job_main::Input::None);
+        options.config = (!matches!(config, Value::Null)).then(|| json::to_serde(config));
+        options.config_name = "run(config: …)".into();
+        // A test reads no environment: what it runs with is all in the test.
+        options.env = Box::new(|_| None);
+        let redactor = run.redactor.clone();
+        match crate::job_main::load_config(&run.program, &options, &redactor) {
+            Ok(loaded) => {
+                run.config = Value::object(loaded.sections);
+                run.adaptor_configs = loaded.adaptors;
+                run.policies = loaded.policies;
+            }
+            // Without `config:` the test needs none: its ops are mocked. A job that
+            // reads a config field then fails on that read.
+            Err(_) if matches!(config, Value::Null) => {
+                let mut sections = crate::value::Object::new();
+                for adaptor in &run.program.adaptors {
+                    sections.insert(
+                        crate::value::Str::from(adaptor.name.as_str()),
+                        Value::object(crate::value::Object::new()),
+                    );
+                }
+                run.config = Value::object(sections);
+            }
+            Err(message) => {
+                run.raise(&mut *ctx, Pending::Fail(format!("`run`: {message}"), loc));
+                return Value::Null;
+            }
+        }
+        run.trigger = crate::job_main::trigger_value(run, &options);
+        run.output = None;
+        let _ = crate::abi::call_closure(ctx, job as u64, &[]);
+        let run = &mut *(*ctx).run;
+        if (*ctx).failed != 0 {
+            if matches!(run.pending, Some(Pending::Skip(_))) {
+                run.pending = None;
+                (*ctx).failed = 0;
+            }
+            return Value::Null;
+        }
+        match run.output.take() {
+            None => Value::Null,
+            Some(Output::Value(v)) => v,
+            Some(Output::Json(chunks)) => {
+                json::decode(&chunks.concat(), &json::TypeDesc::Json).unwrap_or(Value::Null)
+            }
+        }
+    }
+}
+
+/// `expect cond`.
+pub fn expect(run: &mut Run, ctx: &mut Ctx, holds: bool, loc: u32) {
+    if !holds {
+        run.raise(
+            ctx,
+            Pending::Fail("expect failed: the condition is false".into(), loc),
+        );
+    }
+}
+
+/// `expect a == b`: on failure, each path where they differ.
+pub fn expect_eq(run: &mut Run, ctx: &mut Ctx, left: &Value, right: &Value, loc: u32) {
+    if left == right {
+        return;
+    }
+    let (l, r) = (json::to_serde(left), json::to_serde(right));
+    let changes = diff::diff(&l, &r);
+    // A record and a `Json` object with the same fields are the same JSON.
+    if changes.is_empty() {
+        return;
+    }
+    let mut message = String::from("expect failed: the two sides differ (from left to right)");
+    for change in changes {
+        message.push_str(&format!("\n  {change}"));
+    }
+    let message = run.redactor.redact(&message).into_owned();
+    run.raise(ctx, Pending::Fail(message, loc));
+}

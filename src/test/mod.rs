@@ -1,0 +1,37 @@
+//! `ferry test [PATH...]` (docs/testing-jobs.md): finds the jobs with `test`
+//! blocks under the paths, compiles each once in test mode with the JIT, runs
+//! its tests in parallel, prints one line per test and a summary line. Exit
+//! codes: 0 every test passed, 1 a test failed, 2 a job or test did not compile.
+
+mod discover;
+mod report;
+mod runner;
+
+use std::path::PathBuf;
+
+/// What `ferry test` was asked.
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub adaptor_paths: Vec<PathBuf>,
+    /// Only the tests whose name contains this text.
+    pub filter: Option<String>,
+}
+
+pub fn run(options: &Options) -> i32 {
+    let jobs = match discover::jobs(&options.paths) {
+        Ok(jobs) => jobs,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let mut results = Vec::new();
+    let mut broken = 0;
+    for job in &jobs {
+        match runner::run_job(job, &options.adaptor_paths, options.filter.as_deref()) {
+            Ok(mut r) => results.append(&mut r),
+            Err(()) => broken += 1,
+        }
+    }
+    report::print_human(&results, broken)
+}
