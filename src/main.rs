@@ -101,6 +101,16 @@ enum Command {
         /// Only the tests whose name contains this text.
         #[arg(long, value_name = "TEXT")]
         filter: Option<String>,
+        /// How to print the results: lines for people, or JSON Lines for tools.
+        #[arg(long, value_enum, default_value_t = output::Format::Human)]
+        format: output::Format,
+        /// Also write the results as a JUnit XML report, for CI systems.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Rewrite each `fixture` an `expect … == fixture(…)` compares with to the
+        /// value it got (snapshot style), after a reviewed change.
+        #[arg(long)]
+        update: bool,
         /// A folder of adaptor files, searched before the job's adaptors/ folder and the built-in ones.
         #[arg(long = "adaptor-path", value_name = "DIR")]
         adaptor_paths: Vec<PathBuf>,
@@ -204,12 +214,18 @@ fn main() -> ExitCode {
         Command::Test {
             paths,
             filter,
+            format,
+            junit,
+            update,
             adaptor_paths,
         } => {
             let options = test::Options {
                 paths,
                 adaptor_paths,
                 filter,
+                json: matches!(format, output::Format::Json),
+                junit,
+                update,
             };
             return ExitCode::from(test::run(&options) as u8);
         }

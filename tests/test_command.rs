@@ -71,3 +71,90 @@ fn an_unmocked_op_fails_its_test_and_says_how_to_mock_it() {
 fn a_mock_whose_result_does_not_fit_the_op_does_not_compile() {
     check("mock_type_mismatch");
 }
+
+#[test]
+fn fixtures_calls_logs_skips_and_failing_mocks() {
+    check("mocks");
+}
+
+#[test]
+fn a_fixture_that_does_not_decode_fails_with_its_json_path() {
+    check("fixture_mismatch");
+}
+
+#[test]
+fn json_output_is_one_object_per_test_then_the_summary() {
+    check("json_output");
+}
+
+#[test]
+fn filter_runs_only_the_tests_whose_name_contains_the_text() {
+    check("filter");
+}
+
+#[test]
+fn junit_writes_a_report_for_ci_systems() {
+    check("junit_output");
+    let report = cases().join("junit_output/report.xml");
+    let xml = std::fs::read_to_string(&report).unwrap();
+    std::fs::remove_file(&report).unwrap();
+    // Times vary; everything else is exact.
+    let xml = without_times(&xml);
+    let expected = cases().join("junit_output/report.expected.xml");
+    if std::env::var_os("FERRY_BLESS").is_some() {
+        std::fs::write(&expected, &xml).unwrap();
+        return;
+    }
+    assert_eq!(xml, std::fs::read_to_string(expected).unwrap());
+}
+
+/// `time="0.004"` → `time="…"`.
+fn without_times(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("time=\"") {
+        out.push_str(&rest[..i + 6]);
+        rest = &rest[i + 6..];
+        let end = rest.find('"').unwrap();
+        out.push('…');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn update_rewrites_a_fixture_used_as_the_expected_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = cases().join("update");
+    std::fs::create_dir(dir.path().join("fixtures")).unwrap();
+    std::fs::copy(case.join("job.ferry"), dir.path().join("job.ferry")).unwrap();
+    let fixture = dir.path().join("fixtures/greeting.json");
+    std::fs::copy(case.join("fixtures/greeting.json"), &fixture).unwrap();
+    let ferry = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ferry"))
+            .arg("test")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let before = ferry(&[]);
+    assert_eq!(before.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&before.stdout)
+            .contains("changed $.greeting: \"hello Amina\" → \"hi\"")
+    );
+    let update = ferry(&["--update"]);
+    assert_eq!(update.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&fixture).unwrap(),
+        "{\n  \"greeting\": \"hello Amina\"\n}\n"
+    );
+    let after = ferry(&[]);
+    assert_eq!(after.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&after.stdout),
+        "ok     job.ferry › the greeting is the snapshot\n1 passed, 0 failed\n"
+    );
+}

@@ -119,6 +119,15 @@ pub const FUNCTIONS: &[Function] = &[
     f("ferry_test_expect", &[Bool, Int], Value),
     f("ferry_test_expect_eq", &[Value, Value, Int], Value),
     f("ferry_test_set_time", &[Value], Value),
+    f("ferry_test_fixture", &[Value, Int], Value),
+    f("ferry_test_calls", &[Int], Value),
+    f(
+        "ferry_test_expect_fixture",
+        &[Value, Value, Int, Int],
+        Value,
+    ),
+    f("ferry_test_logs", &[], Value),
+    f("ferry_test_http_error", &[Int, Value], Value),
 ];
 
 /// The runtime functions whose `Value` result is always a new temporary that
@@ -144,6 +153,9 @@ pub const FRESH: &[&str] = &[
     "ferry_op",
     "ferry_test_op",
     "ferry_test_run",
+    "ferry_test_fixture",
+    "ferry_test_calls",
+    "ferry_test_logs",
 ];
 
 /// The size of a runtime `Value`: a function's frame holds its variables'

@@ -681,6 +681,39 @@ abi! {
         crate::testing::expect_eq(run(ctx), &mut *ctx, val(left), val(right), loc as u32);
         run(ctx).null
     }
+    /// `fixture(path)` decoded against descriptor `desc`.
+    fn ferry_test_fixture(ctx, path: V, desc: i64) -> V = unsafe { run(ctx).null }; {
+        let loc = (*ctx).loc;
+        match crate::testing::fixture(run(ctx), val(path), desc as usize) {
+            Ok(value) => run(ctx).alloc(value),
+            Err(message) => {
+                run(ctx).raise(&mut *ctx, Pending::Fail(message, loc));
+                run(ctx).null
+            }
+        }
+    }
+    /// `expect left == fixture(path)` (`ferry test --update` rewrites it).
+    fn ferry_test_expect_fixture(ctx, left: V, path: V, desc: i64, loc: i64) -> V = unsafe { run(ctx).null }; {
+        crate::testing::expect_fixture(run(ctx), &mut *ctx, val(left), val(path), desc as usize, loc as u32);
+        run(ctx).null
+    }
+    /// `calls(OP)`.
+    fn ferry_test_calls(ctx, op: i64) -> V = unsafe { run(ctx).null }; {
+        let calls = crate::testing::calls(run(ctx), op as usize);
+        run(ctx).alloc(calls)
+    }
+    /// `logs()`.
+    fn ferry_test_logs(ctx) -> V = unsafe { run(ctx).null }; {
+        let logs = crate::testing::logs(run(ctx));
+        run(ctx).alloc(logs)
+    }
+    /// `http_error(status, body)`: a mock's failure, as a real status error.
+    fn ferry_test_http_error(ctx, status: i64, body: V) -> V = unsafe { run(ctx).null }; {
+        let error = crate::testing::http_error(status, val(body));
+        let loc = (*ctx).loc;
+        run(ctx).raise(&mut *ctx, Pending::Error(error, loc));
+        run(ctx).null
+    }
     /// `set_time(at)`: the test's clock.
     fn ferry_test_set_time(ctx, at: V) -> V = unsafe { run(ctx).null }; {
         if let Value::Str(s) = val(at) {

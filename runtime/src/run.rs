@@ -328,6 +328,11 @@ impl Run {
             other => json::to_json_string(other),
         };
         let text = self.redactor.redact(&text).into_owned();
+        if let Some(test) = self.test.as_deref_mut() {
+            // Under `ferry test` the lines are kept for `logs()`.
+            test.logs.push((warn, text));
+            return;
+        }
         let line = match self.log_format {
             LogFormat::Human => format!("{}: {text}\n", if warn { "warn" } else { "log" }),
             LogFormat::Json => {

@@ -15,6 +15,12 @@ pub struct Options {
     pub adaptor_paths: Vec<PathBuf>,
     /// Only the tests whose name contains this text.
     pub filter: Option<String>,
+    /// JSON Lines instead of lines for people.
+    pub json: bool,
+    /// Where to write a JUnit XML report.
+    pub junit: Option<PathBuf>,
+    /// Rewrite the fixtures `expect … == fixture(…)` compares with.
+    pub update: bool,
 }
 
 pub fn run(options: &Options) -> i32 {
@@ -28,10 +34,25 @@ pub fn run(options: &Options) -> i32 {
     let mut results = Vec::new();
     let mut broken = 0;
     for job in &jobs {
-        match runner::run_job(job, &options.adaptor_paths, options.filter.as_deref()) {
+        match runner::run_job(
+            job,
+            &options.adaptor_paths,
+            options.filter.as_deref(),
+            options.update,
+        ) {
             Ok(mut r) => results.append(&mut r),
             Err(()) => broken += 1,
         }
     }
-    report::print_human(&results, broken)
+    if let Some(path) = &options.junit
+        && let Err(e) = std::fs::write(path, report::junit(&results))
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return 2;
+    }
+    if options.json {
+        report::print_json(&results, broken)
+    } else {
+        report::print_human(&results, broken)
+    }
 }

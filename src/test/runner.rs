@@ -12,6 +12,7 @@ pub struct TestResult {
     pub file: String,
     pub name: String,
     pub verdict: Verdict,
+    pub time: std::time::Duration,
 }
 
 /// The results of the tests of `path` that match `filter`; `Err` when the job
@@ -21,6 +22,7 @@ pub fn run_job(
     path: &Path,
     adaptor_paths: &[std::path::PathBuf],
     filter: Option<&str>,
+    update: bool,
 ) -> Result<Vec<TestResult>, ()> {
     let analysis = ferry_compiler::check_file(path, adaptor_paths).map_err(|message| {
         eprintln!("error: {message}");
@@ -68,7 +70,7 @@ pub fn run_job(
         .map_or(1, |n| n.get())
         .min(chosen.len())
         .max(1);
-    let mut verdicts: Vec<(usize, Verdict)> = std::thread::scope(|scope| {
+    let mut verdicts: Vec<(usize, (Verdict, std::time::Duration))> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
@@ -81,7 +83,9 @@ pub fn run_job(
                         // Safety: `main` is the test-mode main body compiled with `meta`.
                         let verdict = unsafe {
                             let main: ferry_runtime::job_main::JobMain = std::mem::transmute(main);
-                            testing::run_test(meta.as_bytes(), main, index)
+                            let started = std::time::Instant::now();
+                            let verdict = testing::run_test(meta.as_bytes(), main, index, update);
+                            (verdict, started.elapsed())
                         };
                         done.push((index, verdict));
                     }
@@ -98,10 +102,11 @@ pub fn run_job(
     verdicts.sort_by_key(|(i, _)| *i);
     Ok(verdicts
         .into_iter()
-        .map(|(i, verdict)| TestResult {
+        .map(|(i, (verdict, time))| TestResult {
             file: path.display().to_string(),
             name: names[i].clone(),
             verdict,
+            time,
         })
         .collect())
 }

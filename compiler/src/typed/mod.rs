@@ -329,6 +329,11 @@ pub enum ExprKind {
     },
     If(Box<If>),
     Match(Box<Match>),
+    /// `calls(adaptor.op)` in a test: the arguments of each call of the op.
+    TestCalls {
+        adaptor: usize,
+        index: usize,
+    },
     /// A record field's value that leaves the field out when it is `null`: the
     /// value given for a field `name?: T`, and `omit` (of `null`).
     OmitNull(Box<Expr>),

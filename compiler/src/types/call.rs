@@ -339,20 +339,9 @@ impl<'a> Checker<'a> {
         if let ExprKind::Name(name) = &callee.kind
             && self.ctx.in_test
             && self.ctx.scopes.lookup(name).is_none()
-            && let Some(ty) = self.test_call(name, callee, args, e.span)
+            && let Some(ty) = self.test_call(name, callee, args, e.span, expected)
         {
             return (ty, false);
-        }
-        if let ExprKind::Name(name) = &callee.kind
-            && name == "calls"
-            && self.ctx.in_test
-            && self.ctx.scopes.lookup(name).is_none()
-        {
-            self.define(callee.span, Def::Builtin(name.clone()));
-            for arg in args {
-                self.expr(&arg.value, None);
-            }
-            return (Ty::list(Ty::Json), false);
         }
         let (callee_ty, chain_optional) = self.chain_link(callee);
         let resolved = self.types.resolve(&callee_ty).clone();

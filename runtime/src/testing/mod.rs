@@ -21,6 +21,12 @@ pub struct TestState {
     pub mocks: HashMap<usize, (u64, usize)>,
     /// Which test block `main` runs.
     pub index: i64,
+    /// The arguments of each call of each op, in order (`calls(OP)`).
+    pub calls: HashMap<usize, Vec<Vec<Value>>>,
+    /// What the runs logged: (is a warning, the line), for `logs()`.
+    pub logs: Vec<(bool, String)>,
+    /// `ferry test --update`: `expect … == fixture(…)` rewrites the fixture.
+    pub update: bool,
 }
 
 /// How one test ended.
@@ -36,7 +42,12 @@ pub enum Verdict {
 ///
 /// # Safety
 /// `main` must be the test-mode main body compiled with the program `meta` describes.
-pub unsafe fn run_test(meta: &[u8], main: crate::job_main::JobMain, index: usize) -> Verdict {
+pub unsafe fn run_test(
+    meta: &[u8],
+    main: crate::job_main::JobMain,
+    index: usize,
+    update: bool,
+) -> Verdict {
     let program = match Program::load(meta) {
         Ok(p) => p,
         Err(e) => return Verdict::Failed(format!("internal error: {e}")),
@@ -50,6 +61,7 @@ pub unsafe fn run_test(meta: &[u8], main: crate::job_main::JobMain, index: usize
     );
     run.test = Some(Box::new(TestState {
         index: index as i64,
+        update,
         ..TestState::default()
     }));
     let mut globals = std::mem::take(&mut run.globals);
@@ -131,11 +143,30 @@ pub unsafe fn call_op(ctx: *mut Ctx, op: usize, args: Vec<Value>) -> Result<Valu
             return Err(());
         };
         let given: Vec<&Value> = args.iter().take(params).collect();
-        let answer = match crate::abi::call_closure(ctx, closure, &given) {
-            Ok(v) => v,
-            Err(_) => return Err(()),
-        };
+        let loc = (*ctx).loc;
+        let answer = crate::abi::call_closure(ctx, closure, &given);
         let run = &mut *(*ctx).run;
+        state(run).calls.entry(op).or_default().push(args.clone());
+        let answer = match answer {
+            Ok(v) => v,
+            Err(_) => {
+                // A mock's `http_error`: the op's failure, where the job called it.
+                if let Some(Pending::Error(error, at)) = &mut run.pending {
+                    *at = loc;
+                    if error.message.is_empty() {
+                        let meta = &run.program.ops[op];
+                        let adaptor = run.program.adaptors[meta.adaptor as usize].name.clone();
+                        error.message = format!(
+                            "{adaptor}: {} {} (mocked) answered {}",
+                            meta.method,
+                            meta.name,
+                            error.status.unwrap_or(0)
+                        );
+                    }
+                }
+                return Err(());
+            }
+        };
         match crate::ops::check_result(run, op, &answer) {
             Ok(v) => Ok(v),
             Err(error) => {
@@ -200,7 +231,12 @@ pub unsafe fn run_job(ctx: *mut Ctx, job: *const Closure, input: &Value, config:
         let _ = crate::abi::call_closure(ctx, job as u64, &[]);
         let run = &mut *(*ctx).run;
         if (*ctx).failed != 0 {
-            if matches!(run.pending, Some(Pending::Skip(_))) {
+            if let Some(Pending::Skip(reason)) = &run.pending {
+                // Logged as a real run logs it.
+                if let Some(reason) = reason {
+                    let line = run.redactor.redact(reason).into_owned();
+                    state(run).logs.push((false, format!("skipped: {line}")));
+                }
                 run.pending = None;
                 (*ctx).failed = 0;
             }
@@ -214,6 +250,97 @@ pub unsafe fn run_job(ctx: *mut Ctx, job: *const Closure, input: &Value, config:
             }
         }
     }
+}
+
+/// `fixture(path)`: the JSON file at `path` (relative to the job's folder)
+/// decoded against the type its place expects; `Err` names the file and the
+/// JSON path of a mismatch.
+pub fn fixture(run: &Run, path: &Value, desc: usize) -> Result<Value, String> {
+    let name = json::to_text(path);
+    let dir = std::path::Path::new(&run.program.job)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let file = dir.join(&name);
+    let bytes = std::fs::read(&file)
+        .map_err(|e| format!("fixture {}: cannot read it: {e}", file.display()))?;
+    json::decode_vec(bytes, &run.program.descs[desc]).map_err(|e| {
+        format!(
+            "fixture {} does not fit the type it is used as: {e}",
+            file.display()
+        )
+    })
+}
+
+/// `expect left == fixture(path)`: compared as `expect_eq` does; under
+/// `--update`, the fixture is rewritten to `left` instead (pretty JSON).
+pub fn expect_fixture(
+    run: &mut Run,
+    ctx: &mut Ctx,
+    left: &Value,
+    path: &Value,
+    desc: usize,
+    loc: u32,
+) {
+    if state(run).update {
+        let dir = std::path::Path::new(&run.program.job)
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        let file = dir.join(json::to_text(path));
+        let text = format!("{}\n", json::to_json_string_pretty(left));
+        if let Err(e) = std::fs::write(&file, run.redactor.redact(&text).as_bytes()) {
+            let message = format!("fixture {}: cannot write it: {e}", file.display());
+            run.raise(ctx, Pending::Fail(message, loc));
+        }
+        return;
+    }
+    match fixture(run, path, desc) {
+        Ok(right) => expect_eq(run, ctx, left, &right, loc),
+        Err(message) => run.raise(ctx, Pending::Fail(message, loc)),
+    }
+}
+
+/// `calls(OP)`: a record of the arguments per call, by parameter name.
+pub fn calls(run: &mut Run, op: usize) -> Value {
+    let names: Vec<&str> = run.program.ops[op]
+        .params
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let shape = crate::value::Shape::intern(&names, false);
+    let calls = state(run).calls.get(&op).cloned().unwrap_or_default();
+    Value::list(
+        calls
+            .into_iter()
+            .map(|args| Value::record(crate::value::Record::new(shape, args, None)))
+            .collect(),
+    )
+}
+
+/// `logs()`: `{ level, message }` per line logged so far.
+pub fn logs(run: &mut Run) -> Value {
+    let shape = crate::value::Shape::intern(&["level", "message"], false);
+    let lines = state(run).logs.clone();
+    Value::list(
+        lines
+            .into_iter()
+            .map(|(warn, text)| {
+                let level = Value::from(if warn { "warn" } else { "info" });
+                Value::record(crate::value::Record::new(
+                    shape,
+                    vec![level, Value::from(text)],
+                    None,
+                ))
+            })
+            .collect(),
+    )
+}
+
+/// `http_error(status, body)`: the error a real status answer gives (its
+/// message is completed with the op's name by [`call_op`]).
+pub fn http_error(status: i64, body: &Value) -> crate::error::RuntimeError {
+    let status = u16::try_from(status).ok();
+    let body = (!matches!(body, Value::Null)).then(|| body.clone());
+    crate::error::RuntimeError::http(String::new(), status, body)
 }
 
 /// `expect cond`.

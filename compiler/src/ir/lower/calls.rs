@@ -24,8 +24,18 @@ impl<'a> Lowerer<'a> {
                 let call = self.op_call(*adaptor, *index, args, loc);
                 (self.coerce((call, Repr::Value), want, e.span), want)
             }
+            ExprKind::TestCalls { adaptor, index } => {
+                let op = self.op_id(*adaptor, *index);
+                let call = Expr::call(
+                    "ferry_test_calls",
+                    vec![Expr::Int(op as i64)],
+                    Repr::Value,
+                    None,
+                );
+                (self.coerce((call, Repr::Value), want, e.span), want)
+            }
             ExprKind::Builtin { name, args } => {
-                if let Some(call) = self.test_builtin(name, args, loc) {
+                if let Some(call) = self.test_builtin(name, args, &e.ty, loc) {
                     return (self.coerce(call, want, e.span), want);
                 }
                 let args = self.boxed_args(args);

@@ -65,7 +65,8 @@ impl<'a> Lowerer<'a> {
             ExprKind::Builtin { .. }
             | ExprKind::CallFn { .. }
             | ExprKind::CallOp { .. }
-            | ExprKind::CallValue { .. } => self.call(e),
+            | ExprKind::CallValue { .. }
+            | ExprKind::TestCalls { .. } => self.call(e),
             ExprKind::Not(operand) => (
                 Expr::Not(Box::new(self.value_as(operand, Repr::Bool))),
                 Repr::Bool,

@@ -2,7 +2,8 @@
 //! body sets the consts, then runs the one `test` block the runtime names
 //! (`ferry_test_index`). The job's own body becomes a function of its own that
 //! `run(…)` calls (`ferry_test_run`), and every op call goes to the test's mocks
-//! (`ferry_test_op`), so no request can leave a test.
+//! (`ferry_test_op`), so no request can leave a test. `fixture`, `calls`,
+//! `logs` and `http_error` are runtime calls of their own.
 
 use super::{FnState, Lowered, Lowerer};
 use crate::ir::{Cmp, Expr, FnKind, Function, Repr, Stmt};
@@ -68,6 +69,7 @@ impl<'a> Lowerer<'a> {
         &mut self,
         name: &str,
         args: &'a [Arg],
+        ty: &Ty,
         loc: crate::ir::Loc,
     ) -> Option<Lowered> {
         let job = self.test_job?;
@@ -83,6 +85,23 @@ impl<'a> Lowerer<'a> {
                 Expr::call(
                     "ferry_test_run",
                     vec![closure, input, config],
+                    Repr::Value,
+                    Some(loc),
+                )
+            }
+            "fixture" if args.len() == 1 => {
+                let desc = self.desc(ty);
+                args.push(Expr::Int(desc as i64));
+                Expr::call("ferry_test_fixture", args, Repr::Value, Some(loc))
+            }
+            "logs" => Expr::call("ferry_test_logs", Vec::new(), Repr::Value, None),
+            "http_error" if args.len() == 2 => {
+                let body = args.pop()?;
+                let status = args.pop()?;
+                let status = Expr::Unbox(Box::new(status), Repr::Int, loc);
+                Expr::call(
+                    "ferry_test_http_error",
+                    vec![status, body],
                     Repr::Value,
                     Some(loc),
                 )
@@ -104,6 +123,21 @@ impl<'a> Lowerer<'a> {
                 out.push(Stmt::Expr(Expr::call(
                     "ferry_test_expect",
                     vec![holds, Expr::Int(loc as i64)],
+                    Repr::Value,
+                    Some(loc),
+                )));
+            }
+            typed::StmtKind::ExpectEq { left, right }
+                if let typed::ExprKind::Builtin { name, args } = &right.kind
+                    && name == "fixture"
+                    && let [Arg::Given(path)] = &args[..] =>
+            {
+                let desc = self.desc(&right.ty);
+                let left = self.boxed_value(left);
+                let path = self.boxed_value(path);
+                out.push(Stmt::Expr(Expr::call(
+                    "ferry_test_expect_fixture",
+                    vec![left, path, Expr::Int(desc as i64), Expr::Int(loc as i64)],
                     Repr::Value,
                     Some(loc),
                 )));

@@ -100,6 +100,19 @@ impl<'a> Builder<'a> {
         if let E::Name(_) = &callee.kind {
             match self.def(callee.span)? {
                 Def::Fn { module, index } => return self.fn_call(e.span, *module, *index, args),
+                Def::Builtin(name) if name == "calls" => {
+                    let op = match args.first().map(|a| &a.value.kind) {
+                        Some(E::Field { name, .. }) => self.def(name.span)?,
+                        _ => return Err(self.missing(e.span, "op of this `calls`")),
+                    };
+                    let Def::Op { adaptor, index } = op else {
+                        return Err(self.missing(e.span, "op of this `calls`"));
+                    };
+                    return Ok(ExprKind::TestCalls {
+                        adaptor: *adaptor,
+                        index: *index,
+                    });
+                }
                 Def::Builtin(name) => {
                     let args = self.ordered(e.span, args, Defaults::Null)?;
                     return Ok(ExprKind::Builtin {
