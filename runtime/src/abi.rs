@@ -110,6 +110,27 @@ pub(crate) unsafe fn call_closure(
                     std::mem::transmute(closure.function);
                 f(ctx, closure.env, *a, *b, *c, *d)
             }
+            // Mocks of ops take as many parameters as the op (`http.get` has 7).
+            [a, b, c, d, e2] => {
+                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V, V, V) -> V =
+                    std::mem::transmute(closure.function);
+                f(ctx, closure.env, *a, *b, *c, *d, *e2)
+            }
+            [a, b, c, d, e2, g] => {
+                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V, V, V, V) -> V =
+                    std::mem::transmute(closure.function);
+                f(ctx, closure.env, *a, *b, *c, *d, *e2, *g)
+            }
+            [a, b, c, d, e2, g, h] => {
+                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V, V, V, V, V) -> V =
+                    std::mem::transmute(closure.function);
+                f(ctx, closure.env, *a, *b, *c, *d, *e2, *g, *h)
+            }
+            [a, b, c, d, e2, g, h, i] => {
+                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V, V, V, V, V, V) -> V =
+                    std::mem::transmute(closure.function);
+                f(ctx, closure.env, *a, *b, *c, *d, *e2, *g, *h, *i)
+            }
             [] => {
                 let f: extern "C" fn(*mut Ctx, *const u64) -> V =
                     std::mem::transmute(closure.function);
@@ -117,7 +138,7 @@ pub(crate) unsafe fn call_closure(
             }
             _ => {
                 return Err(RuntimeError::runtime(
-                    "a function of more than four arguments cannot be called here",
+                    "a function of more than eight arguments cannot be called here",
                 ));
             }
         };

@@ -27,6 +27,9 @@ pub struct TestState {
     pub logs: Vec<(bool, String)>,
     /// `ferry test --update`: `expect … == fixture(…)` rewrites the fixture.
     pub update: bool,
+    /// The test itself failed inside `run` (an unmocked op): not the job's
+    /// failure, so no `try` of the test may catch it.
+    pub fatal: bool,
 }
 
 /// How one test ended.
@@ -140,6 +143,7 @@ pub unsafe fn call_op(ctx: *mut Ctx, op: usize, args: Vec<Value>) -> Result<Valu
             );
             let loc = (*ctx).loc;
             run.raise(&mut *ctx, Pending::Fail(message, loc));
+            state(run).fatal = true;
             return Err(());
         };
         let given: Vec<&Value> = args.iter().take(params).collect();
@@ -149,6 +153,11 @@ pub unsafe fn call_op(ctx: *mut Ctx, op: usize, args: Vec<Value>) -> Result<Valu
         state(run).calls.entry(op).or_default().push(args.clone());
         let answer = match answer {
             Ok(v) => v,
+            Err(e) if (*ctx).failed == 0 => {
+                // The mock could not be called (more parameters than calls carry).
+                run.raise(&mut *ctx, Pending::Fail(e.message, loc));
+                return Err(());
+            }
             Err(_) => {
                 // A mock's `http_error`: the op's failure, where the job called it.
                 if let Some(Pending::Error(error, at)) = &mut run.pending {
@@ -239,6 +248,15 @@ pub unsafe fn run_job(ctx: *mut Ctx, job: *const Closure, input: &Value, config:
                 }
                 run.pending = None;
                 (*ctx).failed = 0;
+            }
+            // The job's `fail "reason"` is, for the test, a failure of the job like
+            // any other: an `Error` (kind "runtime") that `try` catches.
+            let fatal = state(run).fatal;
+            if let Some(Pending::Fail(reason, at)) = &run.pending
+                && !fatal
+            {
+                let error = crate::error::RuntimeError::runtime(reason.clone());
+                run.pending = Some(Pending::Error(error, *at));
             }
             return Value::Null;
         }
