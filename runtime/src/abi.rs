@@ -89,56 +89,33 @@ pub(crate) unsafe fn call_closure(
         let closure = &*(word as *const Closure);
         // The call's temporaries die with it: its result is copied out first.
         let mark = run(ctx).mark();
-        let result: V = match args {
-            [a] => {
-                let f: extern "C" fn(*mut Ctx, *const u64, V) -> V =
+        // A closure is `fn(ctx, env, params…) -> V`; mocks of ops take as many
+        // parameters as the op (`commcare.list_forms` has 9).
+        macro_rules! call {
+            ($($i:literal)*) => {{
+                let f: extern "C" fn(*mut Ctx, *const u64 $(, call!(@v $i))*) -> V =
                     std::mem::transmute(closure.function);
-                f(ctx, closure.env, *a)
-            }
-            [a, b] => {
-                let f: extern "C" fn(*mut Ctx, *const u64, V, V) -> V =
-                    std::mem::transmute(closure.function);
-                f(ctx, closure.env, *a, *b)
-            }
-            [a, b, c] => {
-                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V) -> V =
-                    std::mem::transmute(closure.function);
-                f(ctx, closure.env, *a, *b, *c)
-            }
-            [a, b, c, d] => {
-                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V, V) -> V =
-                    std::mem::transmute(closure.function);
-                f(ctx, closure.env, *a, *b, *c, *d)
-            }
-            // Mocks of ops take as many parameters as the op (`http.get` has 7).
-            [a, b, c, d, e2] => {
-                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V, V, V) -> V =
-                    std::mem::transmute(closure.function);
-                f(ctx, closure.env, *a, *b, *c, *d, *e2)
-            }
-            [a, b, c, d, e2, g] => {
-                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V, V, V, V) -> V =
-                    std::mem::transmute(closure.function);
-                f(ctx, closure.env, *a, *b, *c, *d, *e2, *g)
-            }
-            [a, b, c, d, e2, g, h] => {
-                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V, V, V, V, V) -> V =
-                    std::mem::transmute(closure.function);
-                f(ctx, closure.env, *a, *b, *c, *d, *e2, *g, *h)
-            }
-            [a, b, c, d, e2, g, h, i] => {
-                let f: extern "C" fn(*mut Ctx, *const u64, V, V, V, V, V, V, V, V) -> V =
-                    std::mem::transmute(closure.function);
-                f(ctx, closure.env, *a, *b, *c, *d, *e2, *g, *h, *i)
-            }
-            [] => {
-                let f: extern "C" fn(*mut Ctx, *const u64) -> V =
-                    std::mem::transmute(closure.function);
-                f(ctx, closure.env)
-            }
+                f(ctx, closure.env $(, args[$i] as V)*)
+            }};
+            (@v $i:literal) => { V };
+        }
+        let result: V = match args.len() {
+            0 => call!(),
+            1 => call!(0),
+            2 => call!(0 1),
+            3 => call!(0 1 2),
+            4 => call!(0 1 2 3),
+            5 => call!(0 1 2 3 4),
+            6 => call!(0 1 2 3 4 5),
+            7 => call!(0 1 2 3 4 5 6),
+            8 => call!(0 1 2 3 4 5 6 7),
+            9 => call!(0 1 2 3 4 5 6 7 8),
+            10 => call!(0 1 2 3 4 5 6 7 8 9),
+            11 => call!(0 1 2 3 4 5 6 7 8 9 10),
+            12 => call!(0 1 2 3 4 5 6 7 8 9 10 11),
             _ => {
                 return Err(RuntimeError::runtime(
-                    "a function of more than eight arguments cannot be called here",
+                    "a function of more than twelve arguments cannot be called here",
                 ));
             }
         };
