@@ -660,8 +660,8 @@ abi! {
     fn ferry_test_op(ctx, op: i64, n: i64, words: *const u64) -> V = unsafe { run(ctx).null }; {
         let args: Vec<Value> = (0..n as usize).map(|i| val(*words.add(i) as V).clone()).collect();
         match crate::testing::call_op(ctx, op as usize, args) {
-            Ok(value) => run(ctx).alloc(value),
-            Err(()) => run(ctx).null,
+            Some(value) => run(ctx).alloc(value),
+            None => run(ctx).null,
         }
     }
     /// `run(input: …, config: …)` with the job's body as a closure.

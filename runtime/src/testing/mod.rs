@@ -127,10 +127,11 @@ pub fn mock(run: &mut Run, op: usize, closure: *const Closure, params: usize) {
 
 /// An op called in a test: its mock's answer, checked against the op's result
 /// type as a real answer would be; an op the test did not mock fails the test.
+/// `None`: the failure is pending in the run.
 ///
 /// # Safety
 /// `ctx` is the run's context; the mock closures are the run's.
-pub unsafe fn call_op(ctx: *mut Ctx, op: usize, args: Vec<Value>) -> Result<Value, ()> {
+pub unsafe fn call_op(ctx: *mut Ctx, op: usize, args: Vec<Value>) -> Option<Value> {
     unsafe {
         let run = &mut *(*ctx).run;
         let Some(&(closure, params)) = state(run).mocks.get(&op) else {
@@ -144,7 +145,7 @@ pub unsafe fn call_op(ctx: *mut Ctx, op: usize, args: Vec<Value>) -> Result<Valu
             let loc = (*ctx).loc;
             run.raise(&mut *ctx, Pending::Fail(message, loc));
             state(run).fatal = true;
-            return Err(());
+            return None;
         };
         let given: Vec<&Value> = args.iter().take(params).collect();
         let loc = (*ctx).loc;
@@ -156,7 +157,7 @@ pub unsafe fn call_op(ctx: *mut Ctx, op: usize, args: Vec<Value>) -> Result<Valu
             Err(e) if (*ctx).failed == 0 => {
                 // The mock could not be called (more parameters than calls carry).
                 run.raise(&mut *ctx, Pending::Fail(e.message, loc));
-                return Err(());
+                return None;
             }
             Err(_) => {
                 // A mock's `http_error`: the op's failure, where the job called it.
@@ -173,15 +174,15 @@ pub unsafe fn call_op(ctx: *mut Ctx, op: usize, args: Vec<Value>) -> Result<Valu
                         );
                     }
                 }
-                return Err(());
+                return None;
             }
         };
         match crate::ops::check_result(run, op, &answer) {
-            Ok(v) => Ok(v),
+            Ok(v) => Some(v),
             Err(error) => {
                 let loc = (*ctx).loc;
                 run.raise(&mut *ctx, Pending::Error(error, loc));
-                Err(())
+                None
             }
         }
     }
