@@ -451,14 +451,26 @@ pub fn free_functions(in_test: bool) -> Vec<MethodSig> {
                 "fixture",
                 vec![("path", String)],
                 Json,
-                "The JSON in a file, relative to the job.",
+                "The JSON in a file, relative to the job, decoded against the type its place expects.",
             ),
             sig(
                 "calls",
                 vec![("op", Json)],
                 Ty::list(Json),
-                "The arguments of each call the job made to a mocked op.",
+                "The arguments of each call the job made to a mocked op: a record of its parameters per call.",
             ),
+            sig(
+                "logs",
+                vec![],
+                Ty::list(crate::types::test_calls::log_record()),
+                "What the job logged so far in this test: `{ level, message }` per line.",
+            ),
+            MethodSig {
+                name: "http_error",
+                params: vec![("status", Int, false), ("body", Json, true)],
+                ret: Never,
+                doc: "In a mock: the op fails as when the server answers `status` with `body` (an `Error` of kind \"http\").",
+            },
         ]);
     }
     functions
