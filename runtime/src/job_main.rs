@@ -192,6 +192,12 @@ pub fn load_config(
         policies: Vec::new(),
     };
     for adaptor in &program.adaptors {
+        if adaptor.types_only {
+            // Used for its types only: nothing reads its section, so none is asked for.
+            loaded.adaptors.push(Value::Null);
+            loaded.policies.push(crate::http::Policy::default());
+            continue;
+        }
         let desc = &program.descs[adaptor.config as usize];
         let mut section = options
             .config
