@@ -204,6 +204,41 @@ fn dhis2_create_sends_the_exact_request_with_basic_auth() {
     );
 }
 
+/// `value: String?` given `null` is sent as `null` (DHIS2 deletes the stored
+/// value); `storedBy?: String` given `null` is left out: in the JIT and built.
+#[test]
+fn dhis2_attributes_send_null_values_and_leave_absent_fields_out() {
+    for built in [false, true] {
+        let server = Server::start();
+        server.route("POST", "/api/tracker", vec![object_report()]);
+        let job = Job::new("attributes_absent_and_null", dhis2_config(&server))
+            .input(json!({ "uid": "Kj6vYde4LHh", "name": "Amina", "phone": null }));
+        let run = if built { job.run_built() } else { job.run() };
+        assert_eq!(run.stderr, "", "built: {built}");
+        assert_eq!(run.stdout, "{\"uid\":\"Kj6vYde4LHh\"}\n");
+        assert_eq!(run.exit, 0);
+        let requests = server.requests();
+        assert_eq!(
+            lines(&requests),
+            ["POST /api/tracker?async=false&importStrategy=UPDATE"]
+        );
+        assert_eq!(
+            requests[0].json(),
+            json!({ "trackedEntities": [{
+                "trackedEntity": "Kj6vYde4LHh",
+                "trackedEntityType": "nEenWmSyUEp",
+                "orgUnit": "DiszpKrYNg8",
+                "attributes": [
+                    { "attribute": "w75KJ2mc4zz", "value": "Amina" },
+                    { "attribute": "P2cwLGskgxn", "value": null },
+                    { "attribute": "cejWyOfXge6", "value": "F" },
+                ],
+            }] }),
+            "built: {built}"
+        );
+    }
+}
+
 #[test]
 fn a_built_executable_sends_the_same_request() {
     let server = Server::start();
@@ -848,6 +883,7 @@ fn example_registration_creates_one_tracked_entity() {
                 "enrolledAt": "2024-03-17",
                 "events": [{
                     "programStage": "A03MvHHogjR",
+                    "orgUnit": "DiszpKrYNg8",
                     "occurredAt": "2024-03-17",
                     "dataValues": [
                         { "dataElement": "UXz7xuGCEhU", "value": "61.5" },
