@@ -236,7 +236,7 @@ fn json_carries_the_suggestion_of_every_checker_case() {
         diagnostics[0]["message"],
         "`input.form` has no field `patient_nmae`"
     );
-    assert_eq!(diagnostics[0]["line"], 40);
+    assert_eq!(diagnostics[0]["line"], 48);
     assert_eq!(
         diagnostics[0]["fixes"][0]["message"],
         "did you mean `patient_name`?"
