@@ -204,6 +204,41 @@ fn dhis2_create_sends_the_exact_request_with_basic_auth() {
     );
 }
 
+/// `value: String?` given `null` is sent as `null` (DHIS2 deletes the stored
+/// value); `storedBy?: String` given `null` is left out: in the JIT and built.
+#[test]
+fn dhis2_attributes_send_null_values_and_leave_absent_fields_out() {
+    for built in [false, true] {
+        let server = Server::start();
+        server.route("POST", "/api/tracker", vec![object_report()]);
+        let job = Job::new("attributes_absent_and_null", dhis2_config(&server))
+            .input(json!({ "uid": "Kj6vYde4LHh", "name": "Amina", "phone": null }));
+        let run = if built { job.run_built() } else { job.run() };
+        assert_eq!(run.stderr, "", "built: {built}");
+        assert_eq!(run.stdout, "{\"uid\":\"Kj6vYde4LHh\"}\n");
+        assert_eq!(run.exit, 0);
+        let requests = server.requests();
+        assert_eq!(
+            lines(&requests),
+            ["POST /api/tracker?async=false&importStrategy=UPDATE"]
+        );
+        assert_eq!(
+            requests[0].json(),
+            json!({ "trackedEntities": [{
+                "trackedEntity": "Kj6vYde4LHh",
+                "trackedEntityType": "nEenWmSyUEp",
+                "orgUnit": "DiszpKrYNg8",
+                "attributes": [
+                    { "attribute": "w75KJ2mc4zz", "value": "Amina" },
+                    { "attribute": "P2cwLGskgxn", "value": null },
+                    { "attribute": "cejWyOfXge6", "value": "F" },
+                ],
+            }] }),
+            "built: {built}"
+        );
+    }
+}
+
 #[test]
 fn a_built_executable_sends_the_same_request() {
     let server = Server::start();
@@ -816,26 +851,40 @@ fn example(name: &str, config: Value) -> Job {
     Job::at(format!("examples/{name}.ferry"), config).input(serde_json::from_str(&input).unwrap())
 }
 
+/// The example upserts with UIDs derived from the form's ID: the same request
+/// for the same form, so a repeated run updates what the first one created.
 #[test]
-fn example_registration_creates_one_tracked_entity() {
+fn example_registration_upserts_one_tracked_entity_with_derived_uids() {
     let server = Server::start();
-    server.route("POST", "/api/tracker", vec![object_report()]);
-    let run = example("registration", dhis2_config(&server)).run();
-    assert_eq!(run.stderr, "log: created tracked entity Kj6vYde4LHh\n");
-    assert_eq!(run.stdout, "{\"uid\":\"Kj6vYde4LHh\"}\n");
-    assert_eq!(run.exit, 0);
+    let report = Reply::json(
+        200,
+        json!({
+            "status": "OK",
+            "stats": { "created": 3, "updated": 0, "deleted": 0, "ignored": 0, "total": 3 },
+        }),
+    );
+    server.route("POST", "/api/tracker", vec![report.clone(), report]);
+    for _ in 0..2 {
+        let run = example("registration", dhis2_config(&server)).run();
+        assert_eq!(run.stderr, "log: upserted tracked entity T3a9c1e527d: OK\n");
+        assert_eq!(run.stdout, "{\"uid\":\"T3a9c1e527d\"}\n");
+        assert_eq!(run.exit, 0);
+    }
     let requests = server.requests();
     assert_eq!(
         lines(&requests),
-        ["POST /api/tracker?async=false&importStrategy=CREATE"]
+        ["POST /api/tracker?async=false&importStrategy=CREATE_AND_UPDATE&atomicMode=OBJECT&importMode=COMMIT";
+            2]
     );
     assert_eq!(
         requests[0].header("authorization"),
         Some("Basic YWRtaW46ZGlzdHJpY3QtcHc=")
     );
+    assert_eq!(requests[0].body, requests[1].body);
     assert_eq!(
         requests[0].json(),
         json!({ "trackedEntities": [{
+            "trackedEntity": "T3a9c1e527d",
             "trackedEntityType": "nEenWmSyUEp",
             "orgUnit": "DiszpKrYNg8",
             "attributes": [
@@ -843,11 +892,14 @@ fn example_registration_creates_one_tracked_entity() {
                 { "attribute": "cejWyOfXge6", "value": "F" },
             ],
             "enrollments": [{
+                "enrollment": "E3a9c1e527d",
                 "program": "IpHINAT79UW",
                 "orgUnit": "DiszpKrYNg8",
                 "enrolledAt": "2024-03-17",
                 "events": [{
+                    "event": "V3a9c1e527d",
                     "programStage": "A03MvHHogjR",
+                    "orgUnit": "DiszpKrYNg8",
                     "occurredAt": "2024-03-17",
                     "dataValues": [
                         { "dataElement": "UXz7xuGCEhU", "value": "61.5" },

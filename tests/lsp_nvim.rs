@@ -67,7 +67,7 @@ fn neovim_gets_diagnostics_completion_symbols_hover_and_definition() {
     assert_eq!(
         result["diagnostics"],
         json!([{
-            "lnum": 46, "col": 26, "end_lnum": 46, "end_col": 48, "severity": 1,
+            "lnum": 52, "col": 26, "end_lnum": 52, "end_col": 48, "severity": 1,
             "source": "ferry", "code": "E0005",
             "message": "strings are written with double quotes\nsingle quotes\nhelp: use double quotes: `\"Patient Registration\"`"
         }])
@@ -99,9 +99,11 @@ fn neovim_gets_diagnostics_completion_symbols_hover_and_definition() {
             "skip",
             "fail",
             "output",
-            "created",
+            "report",
+            "te",
             "day",
             "org",
+            "uid",
             "sex_code",
             "VILLAGES",
             "dhis2",
@@ -131,9 +133,11 @@ fn neovim_gets_diagnostics_completion_symbols_hover_and_definition() {
             "input",
             "VILLAGES",
             "sex_code",
+            "uid",
             "org",
             "day",
-            "created"
+            "te",
+            "report"
         ])
     );
 
@@ -160,7 +164,7 @@ fn neovim_gets_diagnostics_completion_symbols_hover_and_definition() {
         .1;
     let line = dhis2
         .lines()
-        .position(|l| l.starts_with("op create_tracked_entity("))
+        .position(|l| l.starts_with("op upsert_tracked_entities("))
         .unwrap();
     assert_eq!(
         result["definition"],

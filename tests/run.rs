@@ -16,6 +16,7 @@
 //!
 //! `FERRY_BLESS=1 cargo test --test run` writes the `.expected` files from the
 //! JIT's runs (after checking that the built executables agree); review the diff.
+//! `FERRY_RUN_CASES=WORD` runs only the cases whose name contains `WORD`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -95,9 +96,16 @@ fn capture(command: &mut Command) -> Run {
 #[test]
 fn every_case_runs_the_same_through_the_jit_and_built() {
     let bless = std::env::var_os("FERRY_BLESS").is_some();
-    let cases = cases();
+    let only = std::env::var("FERRY_RUN_CASES").ok();
+    let cases: Vec<PathBuf> = cases()
+        .into_iter()
+        .filter(|c| {
+            only.as_ref()
+                .is_none_or(|w| c.to_string_lossy().contains(w.as_str()))
+        })
+        .collect();
     assert!(
-        cases.len() >= 40,
+        only.is_some() || cases.len() >= 40,
         "expected at least 40 run cases, found {}",
         cases.len()
     );

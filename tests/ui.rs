@@ -236,7 +236,7 @@ fn json_carries_the_suggestion_of_every_checker_case() {
         diagnostics[0]["message"],
         "`input.form` has no field `patient_nmae`"
     );
-    assert_eq!(diagnostics[0]["line"], 40);
+    assert_eq!(diagnostics[0]["line"], 48);
     assert_eq!(
         diagnostics[0]["fixes"][0]["message"],
         "did you mean `patient_name`?"
@@ -291,6 +291,36 @@ fn docs_prints_an_adaptor_and_one_op() {
         "registry.patient(id: String) -> registry.Patient\n\n  One patient by id.\n\nrequest:\n  GET \"/patients/${id}\"\n\n  \
          type Patient = { id: String, name: String, village: String? }\n"
     );
+}
+
+/// `ferry docs ADAPTOR OP` ends with the fields of each record the op sends:
+/// required, optional (`name?: T`, left out) and nullable (`name: T?`).
+#[test]
+fn docs_of_an_op_show_which_fields_it_sends() {
+    let (code, stdout, _) = docs(&["dhis2", "create_event"]);
+    assert_eq!(code, 0);
+    let at = stdout
+        .find("\nfields to send:\n")
+        .expect("a fields section");
+    let fields = &stdout[at..];
+    let occurred = "\n  OccurredEvent:\n    \
+         required: programStage, orgUnit, occurredAt\n    \
+         optional (left out when absent or null): scheduledAt\n    \
+         nullable (left out when absent, sent as null when null): event, status, enrollment, program, trackedEntity, dataValues, notes, completedAt, attributeOptionCombo, attributeCategoryOptions, assignedUser, geometry, relationships, followUp, deleted, completedBy, createdAt, createdAtClient, updatedAt, updatedAtClient, createdBy, updatedBy\n";
+    let data_value = "\n  DataValue:\n    \
+         required: dataElement\n    \
+         optional (left out when absent or null): providedElsewhere, createdAt, updatedAt, storedBy, createdBy, updatedBy\n    \
+         nullable (left out when absent, sent as null when null): value\n";
+    let scheduled = "\n  ScheduledEvent:\n    required: programStage, orgUnit, scheduledAt\n    \
+         optional (left out when absent or null): -\n";
+    assert!(
+        fields.starts_with(&format!("\nfields to send:\n{occurred}{data_value}")),
+        "{fields}"
+    );
+    assert!(fields.contains(scheduled), "{fields}");
+    // An op that sends no record has no such section.
+    let (_, stdout, _) = docs(&["dhis2", "get_tracked_entity"]);
+    assert!(!stdout.contains("fields to send"), "{stdout}");
 }
 
 #[test]

@@ -75,4 +75,6 @@ codes! {
     UNREACHABLE = "E0201": "code after `return`, `skip`, `fail`, `break` or `continue` (warning)",
     NEEDLESS_NULL_CHECK = "E0202": "`??` or `?.` on a value that cannot be null (warning)",
     NEEDLESS_RETRY = "E0203": "a `retry` of 408, 429 or a 5xx, which are retried anyway (warning)",
+    NULL_LEFT_OUT = "E0204": "a literal `null` for a field `name?: T`, which leaves the field out (warning)",
+    REPEATED_EFFECT = "E0205": "in a job with a trigger, a call of an op that is not idempotent, which a repeated run would repeat (warning)",
 }

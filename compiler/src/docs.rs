@@ -204,7 +204,61 @@ impl Docs<'_> {
                 shown.push(short);
             }
         }
+        self.sent_fields(op, &mut out);
         Ok(out)
+    }
+
+    /// For each named record type an op takes: which of its fields a request
+    /// must give (required), may leave out (`name?: T`: left out when it has no
+    /// value) and may give as `null` (`name: T?`: sent as `null`), as
+    /// docs/language.md "Absent and null" writes them.
+    fn sent_fields(&self, op: &crate::types::OpSig, out: &mut String) {
+        let mut named = Vec::new();
+        for p in &op.params {
+            collect_named(&p.ty, self.types, &mut named, 0);
+        }
+        let mut first = true;
+        for id in named {
+            let nt = self.types.get(id);
+            let Ty::Record(record) = self.types.resolve(&nt.ty) else {
+                continue;
+            };
+            let names = |keep: &dyn Fn(&crate::types::Field) -> bool| -> String {
+                let list: Vec<&str> = record
+                    .fields
+                    .iter()
+                    .filter(|f| keep(f))
+                    .map(|f| f.name.as_str())
+                    .collect();
+                if list.is_empty() {
+                    "-".to_string()
+                } else {
+                    list.join(", ")
+                }
+            };
+            let nullable = |f: &crate::types::Field| self.types.admits_null(&f.ty);
+            if first {
+                let _ = writeln!(out, "\nfields to send:");
+                first = false;
+            }
+            let short = nt.name.rsplit('.').next().unwrap_or(&nt.name);
+            let _ = writeln!(out, "\n  {short}:");
+            let _ = writeln!(
+                out,
+                "    required: {}",
+                names(&|f| !f.optional && !nullable(f))
+            );
+            let _ = writeln!(
+                out,
+                "    optional (left out when absent or null): {}",
+                names(&|f| f.optional && !nullable(f))
+            );
+            let _ = writeln!(
+                out,
+                "    nullable (left out when absent, sent as null when null): {}",
+                names(&|f| nullable(f))
+            );
+        }
     }
 }
 

@@ -105,6 +105,10 @@ pub struct AdaptorMeta {
     /// failures' details are.
     #[serde(default, skip_serializing_if = "is_default")]
     pub errors: errors::ErrorsMeta,
+    /// The job uses it only for its types: it calls none of its ops and reads
+    /// none of its config, so a run does not ask for its config section.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub types_only: bool,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {

@@ -229,6 +229,13 @@ pub fn load_config(
         {
             redactor.add_basic_auth(user, password);
         }
+        if adaptor.types_only {
+            // Used for its types only: nothing reads its section, so none is
+            // asked for or checked; the secrets given in it are still redacted.
+            loaded.adaptors.push(Value::Null);
+            loaded.policies.push(crate::http::Policy::default());
+            continue;
+        }
         // `retry` tunes the adaptor's HTTP policy; it is not part of its config type.
         let retry = section.as_object_mut().and_then(|map| map.remove("retry"));
         match policy(&adaptor.name, retry.as_ref()) {

@@ -101,13 +101,13 @@ local function run()
     end
   end
 
-  -- Go to the definition of `dhis2.create_tracked_entity`: the built-in document.
+  -- Go to the definition of `dhis2.upsert_tracked_entities`: the built-in document.
   for lnum, line in ipairs(lines) do
-    local col = line:find('dhis2.create_tracked_entity(', 1, true)
+    local col = line:find('dhis2.upsert_tracked_entities(', 1, true)
     if col then
       local found = request('textDocument/definition', {
         textDocument = document,
-        position = { line = lnum - 1, character = col - 1 + #'dhis2.create' },
+        position = { line = lnum - 1, character = col - 1 + #'dhis2.upsert' },
       })
       local location = found[1] or found
       result.definition = { uri = location.uri, line = location.range.start.line }

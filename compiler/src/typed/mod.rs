@@ -12,6 +12,7 @@
 //! Spans stay on the nodes for the locations of runtime errors.
 
 mod build;
+mod config_use;
 
 pub use build::build;
 
@@ -36,6 +37,10 @@ impl std::fmt::Display for InternalError {
 pub struct Program {
     /// In the checker's order: the job first, then its adaptors.
     pub modules: Vec<Module>,
+    /// The adaptors (modules) whose config a run reads: an op of theirs is
+    /// called, or their config read, from the job. The others are used for
+    /// their types only and need no config.
+    pub needs_config: std::collections::BTreeSet<usize>,
 }
 
 /// One checked file.

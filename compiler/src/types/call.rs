@@ -312,7 +312,7 @@ impl<'a> Checker<'a> {
                 })
                 .collect();
             let what = format!("`{}`", method.name);
-            let bindings = self.arguments(&what, &params, args, e.span);
+            let bindings = self.arguments(&what, &params, args, e.span, false);
             let ret = substitute(&method.ret, &bindings);
             if matches!(method.name, "sort_by" | "unique_by")
                 && let Some(key) = bindings.get(&0)
@@ -352,7 +352,17 @@ impl<'a> Checker<'a> {
             }
             Ty::Fn(f) => {
                 let what = format!("`{}`", super::expr::describe(callee));
-                let bindings = self.arguments(&what, &f.params, args, e.span);
+                let op = match &callee.kind {
+                    ExprKind::Field { name, .. } => match self.info.defs.get(&(file, name.span)) {
+                        Some(Def::Op { adaptor, index }) => Some((*adaptor, *index, name.span)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let bindings = self.arguments(&what, &f.params, args, e.span, op.is_some());
+                if let Some((adaptor, index, name_span)) = op {
+                    self.repeated_call(e.span, name_span, adaptor, index, args);
+                }
                 if self.ctx.in_const
                     && let Some(Def::Builtin(name)) = self.info.defs.get(&(file, callee.span))
                     && matches!(name.as_str(), "now" | "today" | "uuid" | "env")
@@ -449,6 +459,7 @@ impl<'a> Checker<'a> {
         params: &[ParamTy],
         args: &'a [ast::Arg],
         call: Span,
+        op_call: bool,
     ) -> HashMap<u8, Ty> {
         let file = self.file();
         let mut bindings: HashMap<u8, Ty> = HashMap::new();
@@ -483,6 +494,10 @@ impl<'a> Checker<'a> {
                     .position(|p| p.name.as_deref() == Some(name.name.as_str()))
                 {
                     Some(slot) => slot,
+                    None if op_call && name.name == super::repeat::ALLOW_DUPLICATES => {
+                        self.allow_duplicates_arg(arg);
+                        continue;
+                    }
                     None => {
                         self.expr(&arg.value, None);
                         let names: Vec<&str> =

@@ -13,6 +13,7 @@ pub mod errors_item;
 mod expr;
 mod items;
 pub mod methods;
+mod repeat;
 mod report;
 mod resolve;
 mod scope;

@@ -144,6 +144,7 @@ impl<'a> Lowerer<'a> {
                 base: None,
                 auth: None,
                 errors: m.errors.clone(),
+                types_only: !self.t.needs_config(*module),
             });
         }
         self.meta.trigger = job.trigger.as_ref().map(|t| match t {

@@ -30,7 +30,11 @@ pub fn build(analysis: &Analysis) -> Result<Program, InternalError> {
         b.module = module;
         modules.push(b.module_tree()?);
     }
-    Ok(Program { modules })
+    let needs_config = super::config_use::adaptors_needing_config(&modules);
+    Ok(Program {
+        modules,
+        needs_config,
+    })
 }
 
 struct Builder<'a> {

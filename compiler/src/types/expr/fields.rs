@@ -130,20 +130,28 @@ impl<'a> Checker<'a> {
                     .iter()
                     .all(|m| matches!(self.types.resolve(m), Ty::Record(_))) =>
             {
+                // A member that declares it `name?: T` may lack it, and a closed
+                // member that does not declare it never has it: either way the
+                // field reads as `T?`. An open member that does not declare it
+                // might hold anything there.
                 let mut result: Option<Ty> = None;
+                let mut absent_somewhere = false;
                 for m in members.iter() {
-                    let ty = match self.types.resolve(m) {
-                        Ty::Record(r) => r
-                            .fields
-                            .iter()
-                            .find(|f| f.name == name.name)
-                            .map(|f| f.ty.clone()),
-                        _ => None,
+                    let (ty, open) = match self.types.resolve(m) {
+                        Ty::Record(r) => (
+                            r.fields.iter().find(|f| f.name == name.name).map(|f| {
+                                absent_somewhere |= f.optional;
+                                f.ty.clone()
+                            }),
+                            r.open,
+                        ),
+                        _ => (None, true),
                     };
                     match ty {
                         Some(t) => {
                             result = Some(result.map_or(t.clone(), |r| self.types.join(&r, &t)))
                         }
+                        None if !open => absent_somewhere = true,
                         None => {
                             self.error(Diagnostic::error(
                                 codes::UNKNOWN_FIELD,
@@ -158,6 +166,22 @@ impl<'a> Checker<'a> {
                             return Ty::Error;
                         }
                     }
+                }
+                if result.is_none() {
+                    self.error(Diagnostic::error(
+                        codes::UNKNOWN_FIELD,
+                        file,
+                        name.span,
+                        format!(
+                            "no `{}` has the field `{}`",
+                            self.types.display(target_ty),
+                            name.name
+                        ),
+                    ));
+                    return Ty::Error;
+                }
+                if absent_somewhere {
+                    result = result.map(Ty::optional);
                 }
                 result.unwrap_or(Ty::Error)
             }

@@ -136,4 +136,28 @@ impl<'a> Checker<'a> {
             }
         }
     }
+
+    /// A literal `null` given for a field `name?: T` (no `null` in `T`): it leaves
+    /// the field out, which may not be what was meant.
+    pub(super) fn null_left_out(&mut self, span: Span, field: &str, ty: &Ty) {
+        let ty = self.types.display(ty);
+        let d = Diagnostic::warning(
+            codes::NULL_LEFT_OUT,
+            self.file(),
+            span,
+            format!("`{field}` is declared `{field}?: {ty}`: this `null` leaves it out, it is not sent as null"),
+        )
+        .with_label("left out, not written as `null`")
+        .with_note(format!(
+            "write `omit` to say so; to send `null`, declare the field `{field}: {ty}?`"
+        ))
+        .with_fix(
+            "write `omit`",
+            vec![crate::diagnostics::Edit {
+                span,
+                replacement: "omit".into(),
+            }],
+        );
+        self.error(d);
+    }
 }

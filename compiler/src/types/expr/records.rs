@@ -317,6 +317,11 @@ impl<'a> Checker<'a> {
             && self.types.admits_null(&ty)
         {
             self.info.omit_null.insert((file, span));
+            if let (Some(value), Some(f)) = (value, &declared)
+                && matches!(value.kind, ExprKind::Literal(ast::Literal::Null))
+            {
+                self.null_left_out(value.span, &f.name, &f.ty);
+            }
         }
         if let Some(expected) = &expected {
             let what = format!("the field `{name}`");
