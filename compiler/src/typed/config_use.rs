@@ -95,7 +95,13 @@ impl<'a> Walk<'a> {
             | StmtKind::Log(e)
             | StmtKind::Warn(e)
             | StmtKind::Output(e)
-            | StmtKind::Expr(e) => self.expr(e),
+            | StmtKind::Expr(e)
+            | StmtKind::Expect(e)
+            | StmtKind::Mock { value: e, .. } => self.expr(e),
+            StmtKind::ExpectEq { left, right } => {
+                self.expr(left);
+                self.expr(right);
+            }
             StmtKind::Try { body, handler, .. } => {
                 self.stmts(body);
                 self.stmts(handler);
@@ -124,7 +130,7 @@ impl<'a> Walk<'a> {
             ExprKind::Global(Global::AdaptorConfig(m)) => {
                 self.needed.insert(*m);
             }
-            ExprKind::Global(Global::Input | Global::Trigger) => {}
+            ExprKind::Global(Global::Input | Global::Trigger) | ExprKind::TestCalls { .. } => {}
             ExprKind::Field { target, name, .. }
                 if matches!(target.kind, ExprKind::Global(Global::Config)) =>
             {

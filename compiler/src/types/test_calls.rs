@@ -58,7 +58,7 @@ impl<'a> Checker<'a> {
             _ => return None,
         };
         self.define(callee.span, Def::Builtin(SmolStr::new(name)));
-        self.arguments(&format!("`{name}`"), &params, args, call);
+        self.arguments(&format!("`{name}`"), &params, args, call, false);
         Some(ret)
     }
 
