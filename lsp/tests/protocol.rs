@@ -1024,3 +1024,39 @@ async fn signature_help_counts_parameters_in_utf16() {
     .await;
     assert_eq!(help, Value::Null);
 }
+
+/// In a job with a trigger, E0205 (an op that is not idempotent) comes with a
+/// quick fix: the acknowledgement `allow_duplicates: true` after the last argument.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_effect_is_acknowledged_by_a_quick_fix() {
+    let mut client = client(Options::default()).await;
+    client
+        .open(
+            URI,
+            1,
+            "use dhis2\ntrigger every 15m\nlet te: dhis2.TrackedEntity = { trackedEntityType: \"t\", orgUnit: \"o\" }\ndhis2.create_tracked_entity(te)\n",
+        )
+        .await;
+    let published = client.diagnostics(URI).await;
+    assert_eq!(published["diagnostics"].as_array().unwrap().len(), 1);
+    let diagnostic = published["diagnostics"][0].clone();
+    assert_eq!(diagnostic["code"], "E0205");
+    assert_eq!(diagnostic["severity"], 2);
+    assert_eq!(diagnostic["range"], range(3, 6, 3, 27));
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": doc(),
+                "range": range(3, 6, 3, 6),
+                "context": { "diagnostics": [diagnostic] }
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(actions[0]["title"], "acknowledge duplicates");
+    assert_eq!(
+        actions[0]["edit"]["documentChanges"][0]["edits"],
+        json!([{ "range": range(3, 30, 3, 30), "newText": ", allow_duplicates: true" }])
+    );
+}
