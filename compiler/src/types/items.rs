@@ -742,6 +742,8 @@ impl<'a> Checker<'a> {
         let mut seen_auth = false;
         let mut seen_base = false;
         let mut seen_errors = false;
+        // The nth op item is the nth op signature: they were declared in order.
+        let mut op_index = 0;
         for item in self.items() {
             match &item.kind {
                 ItemKind::Errors(decl) => {
@@ -785,7 +787,10 @@ impl<'a> Checker<'a> {
                     self.expect_type(expr.span, &ty, &Ty::String, "`base`");
                     self.pop_scope();
                 }
-                ItemKind::Op(op) => self.check_op(op),
+                ItemKind::Op(op) => {
+                    self.check_op(op, op_index);
+                    op_index += 1;
+                }
                 _ => {}
             }
         }
@@ -867,13 +872,16 @@ impl<'a> Checker<'a> {
         self.pop_scope();
     }
 
-    fn check_op(&mut self, op: &'a ast::OpDecl) {
+    /// Checks the op declared `index`th; a scan for it by its span would make
+    /// an adaptor of thousands of ops quadratic.
+    fn check_op(&mut self, op: &'a ast::OpDecl, index: usize) {
         let module = self.ctx.module;
-        let Some(index) = self.modules[module]
-            .ops
-            .iter()
-            .position(|o| o.origin.1 == op.name.span)
-        else {
+        let ops = &self.modules[module].ops;
+        let found = match ops.get(index) {
+            Some(o) if o.origin.1 == op.name.span => Some(index),
+            _ => ops.iter().position(|o| o.origin.1 == op.name.span),
+        };
+        let Some(index) = found else {
             return;
         };
         let sig = self.modules[module].ops[index].clone();
