@@ -1445,3 +1445,115 @@ fn a_fhir_resource_sends_the_fields_that_have_a_value() {
     );
     assert_eq!(bodies, [expected, expected]);
 }
+
+// ---------------------------------------------------------------------------
+// Paging by parameters: `paged page`, `paged offset`, `paged cursor`
+
+/// A query parameter of a request, as a number (absent: `default`).
+fn query_number(request: &Recorded, name: &str, default: usize) -> usize {
+    request
+        .query
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or(default, |(_, v)| v.parse().unwrap())
+}
+
+/// Five items, `{ "id": 1 }` to `{ "id": 5 }`, from `from` (0-based), at most `n`.
+fn items_from(from: usize, n: usize) -> Vec<Value> {
+    (from..(from + n).min(5))
+        .map(|i| json!({ "id": i + 1 }))
+        .collect()
+}
+
+fn paged_server() -> Server {
+    let server = Server::start();
+    server.route_fn("GET", "/by-page", |r| {
+        let (page, size) = (query_number(r, "page", 1), query_number(r, "per_page", 0));
+        Reply::json(
+            200,
+            json!({ "items": items_from((page - 1) * size, size), "total": 5 }),
+        )
+    });
+    server.route_fn("GET", "/by-offset", |r| {
+        let (offset, limit) = (query_number(r, "offset", 0), query_number(r, "limit", 0));
+        Reply::json(200, json!({ "results": items_from(offset, limit) }))
+    });
+    server.route_fn("GET", "/by-cursor", |r| {
+        // The cursor `cN` is the position after the page that gave it.
+        let after = r
+            .query
+            .iter()
+            .find(|(k, _)| k == "after")
+            .map_or(0, |(_, v)| v[1..].parse().unwrap());
+        let limit = query_number(r, "limit", 0);
+        let next = (after + limit < 5).then(|| format!("c{}", after + limit));
+        Reply::json(
+            200,
+            json!({ "data": items_from(after, limit), "meta": { "next_cursor": next } }),
+        )
+    });
+    server
+}
+
+#[test]
+fn paged_ops_move_a_page_offset_or_cursor_parameter_until_the_last_page() {
+    let server = paged_server();
+    let config = json!({ "paged_api": { "baseUrl": server.base() } });
+    let run = Job::new("paged", config).run();
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stdout,
+        "{\"by_page\":[1,2,3,4,5],\"by_offset\":[1,2,3,4,5],\"by_cursor\":[1,2,3,4,5]}\n"
+    );
+    assert_eq!(run.exit, 0);
+    let requests = server.requests();
+    assert_eq!(
+        lines(&requests),
+        [
+            // `total` (5) is reached on the third page: no fourth request.
+            "GET /by-page?per_page=2",
+            "GET /by-page?per_page=2&page=2",
+            "GET /by-page?per_page=2&page=3",
+            // The offset moves by the items each page gave; the empty page ends it.
+            "GET /by-offset?offset=0&limit=3",
+            "GET /by-offset?offset=3&limit=3",
+            "GET /by-offset?offset=5&limit=3",
+            // The last page gives no cursor.
+            "GET /by-cursor?limit=2",
+            "GET /by-cursor?limit=2&after=c2",
+            "GET /by-cursor?limit=2&after=c4",
+        ]
+    );
+    // Every page is the op's request again: its headers too.
+    for request in requests.iter().filter(|r| r.path == "/by-offset") {
+        assert_eq!(request.header("x-tenant"), Some("t1"));
+    }
+}
+
+#[test]
+fn a_page_of_the_wrong_type_is_reported_with_its_json_path() {
+    let server = Server::start();
+    server.route_fn("GET", "/by-cursor", |r| {
+        let body = match r.query.iter().any(|(k, _)| k == "after") {
+            false => json!({ "data": [{ "id": 1 }], "meta": { "next_cursor": "c1" } }),
+            true => json!({ "data": [{ "id": "two" }], "meta": {} }),
+        };
+        Reply::json(200, body)
+    });
+    let config = json!({ "paged_api": { "baseUrl": server.base() } });
+    let dir = tempfile::tempdir().unwrap();
+    let job = dir.path().join("job.ferry");
+    std::fs::write(&job, "use paged_api\noutput paged_api.by_cursor()\n").unwrap();
+    let run = Job::at(job.display().to_string(), config).run();
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.exit, 1);
+    // The second page's item is the joined list's second: `$[1]`.
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: paged_api.by_cursor: the response does not fit the op's type: $[1].id: expected Int, found \"two\" (at {}:2:8)\n",
+            job.display()
+        )
+    );
+    assert_eq!(server.requests().len(), 2);
+}

@@ -149,6 +149,11 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 /// Renders diagnostics as the terminal shows them.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    // Indexing the lines of every source (megabytes for a generated adaptor)
+    // is for diagnostics only.
+    if diagnostics.is_empty() {
+        return String::new();
+    }
     let mut out = Vec::new();
     // One cache of the sources' lines for every diagnostic: building it per
     // diagnostic made rendering quadratic in a file with many warnings.

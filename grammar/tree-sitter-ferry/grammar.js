@@ -255,11 +255,12 @@ module.exports = grammar({
     result_clause: $ => seq('result', field('value', $._expression)),
     paged_clause: $ => seq(
       'paged',
-      'next',
-      field('next', $._expression),
+      optional(seq(field('by', choice('page', 'offset', 'cursor')), field('param', $.string))),
+      optional(seq('next', field('next', $._expression))),
       optional($._clause_newline),
       'items',
       field('items', $._expression),
+      optional(seq('total', field('total', $._expression))),
     ),
     idempotent: _ => 'idempotent',
 

@@ -63,8 +63,18 @@ pub fn write(adaptor: &Adaptor) -> String {
         if let Some(body) = &op.body {
             out.push_str(&format!(" body {body}"));
         }
-        if let Some((next, items)) = &op.paged {
-            out.push_str(&format!(" paged next {next} items {items}"));
+        if let Some(paging) = &op.paged {
+            out.push_str(" paged");
+            if let Some((kind, param)) = &paging.by {
+                out.push_str(&format!(" {kind} {}", names::string_literal(param)));
+            }
+            if let Some(next) = &paging.next {
+                out.push_str(&format!(" next {next}"));
+            }
+            out.push_str(&format!(" items {}", paging.items));
+            if let Some(total) = &paging.total {
+                out.push_str(&format!(" total {total}"));
+            }
         }
         out.push('\n');
     }

@@ -18,8 +18,17 @@ pub struct Op {
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
-    /// `paged next E items E`.
-    pub paged: Option<(String, String)>,
+    pub paged: Option<Paging>,
+}
+
+/// `paged [KIND "PARAM"] [next E] items E [total E]`.
+pub struct Paging {
+    /// `("page", "page")`, `("offset", "skip")`, `("cursor", "after")`; `None`
+    /// for a `next` link.
+    pub by: Option<(&'static str, String)>,
+    pub next: Option<String>,
+    pub items: String,
+    pub total: Option<String>,
 }
 
 pub struct Param {
@@ -55,6 +64,54 @@ const NEXT_LINKS: &[&str] = &[
 ];
 /// Fields whose record holds such a link (`links.next`, `_links.next.href`).
 const LINK_HOLDERS: &[&str] = &["links", "_links", "meta", "pagination", "paging", "page"];
+/// Query parameters that number pages, skip items, or carry a cursor.
+const PAGE_PARAMS: &[&str] = &["page", "pageNumber", "page_number", "pageNo"];
+const OFFSET_PARAMS: &[&str] = &["offset", "skip", "$skip"];
+const CURSOR_PARAMS: &[&str] = &[
+    "cursor",
+    "after",
+    "starting_after",
+    "page_token",
+    "pageToken",
+    "next_token",
+    "nextToken",
+    "continuation",
+    "continuationToken",
+];
+/// Body fields that give the next page's cursor (also inside a `LINK_HOLDERS`
+/// record or `response_metadata`).
+const NEXT_CURSORS: &[&str] = &[
+    "next_cursor",
+    "nextCursor",
+    "next_page_token",
+    "nextPageToken",
+    "next_token",
+    "nextToken",
+    "continuation",
+    "continuationToken",
+];
+/// Body fields that count every item (not only this page's).
+const TOTALS: &[&str] = &[
+    "total",
+    "total_count",
+    "totalCount",
+    "total_results",
+    "totalResults",
+    "total_items",
+    "totalItems",
+    "totalElements",
+    "@odata.count",
+];
+
+/// `target.name` (or `target?.name`), `target["@odata.nextLink"]` for a name
+/// that is not an identifier.
+fn access(target: &str, name: &str, optional: bool) -> String {
+    if names::is_identifier(name) {
+        format!("{target}{}{name}", if optional { "?." } else { "." })
+    } else {
+        format!("{target}[{}]", names::string_literal(name))
+    }
+}
 
 /// What a parameter becomes when it cannot be sent as declared.
 enum Unsendable {
@@ -130,6 +187,8 @@ impl<'d> Ctx<'d> {
         let mut form: Vec<(String, String)> = Vec::new();
         let mut body = None;
         let mut param_docs: Vec<(String, String)> = Vec::new();
+        // Query parameters by the name sent, with their types, to see paging by.
+        let mut query_params: Vec<(String, Ty)> = Vec::new();
 
         for (p_at, p) in self.parameters(item_at, at) {
             let raw = p
@@ -205,7 +264,10 @@ impl<'d> Ctx<'d> {
             }
             match place {
                 "path" => path_vars.push((raw, ident)),
-                "query" => query.push((raw, expr_of(&ident))),
+                "query" => {
+                    query_params.push((raw.clone(), ty.clone()));
+                    query.push((raw, expr_of(&ident)))
+                }
                 "header" => headers.push((raw, self.header_value(&ident, &value_ty))),
                 "body" => body = Some(ident),
                 "formData" => form.push((raw, ident)),
@@ -355,10 +417,10 @@ impl<'d> Ctx<'d> {
         let mut result = result;
         let mut paged = None;
         if method == "GET"
-            && let Some((item, next, items)) = self.paging(&result)
+            && let Some((item, paging)) = self.paging(&result, &query_params)
         {
             result = Ty::List(Box::new(item));
-            paged = Some((next, items));
+            paged = Some(paging);
         }
 
         params.extend(optional);
@@ -612,12 +674,34 @@ impl<'d> Ctx<'d> {
         Some(Ty::String)
     }
 
-    /// A list op when the result is a page: one list field and a link to the
-    /// next page. Answers the element type and the `next` and `items`
-    /// expressions.
-    fn paging(&self, result: &Ty) -> Option<(Ty, String, String)> {
-        let Ty::Record(record) = self.resolve(result) else {
-            return None;
+    /// A list op when the result is a page, and the way to the next page is
+    /// plain: one list field and a link to the next page; else a cursor
+    /// parameter and a field that gives the next one; else a page-number or
+    /// offset parameter (for a result that is a list, too). Answers the
+    /// element type and the `paged` clause.
+    fn paging(&self, result: &Ty, query: &[(String, Ty)]) -> Option<(Ty, Paging)> {
+        let is_int = |ty: &Ty| matches!(self.resolve(ty), Ty::Int);
+        let param = |names: &[&str], fits: &dyn Fn(&Ty) -> bool| {
+            query
+                .iter()
+                .find(|(name, ty)| names.contains(&name.as_str()) && fits(ty))
+                .map(|(name, _)| name.clone())
+        };
+        let counted = |items: String| {
+            let by = param(PAGE_PARAMS, &is_int)
+                .map(|p| ("page", p))
+                .or_else(|| param(OFFSET_PARAMS, &is_int).map(|p| ("offset", p)))?;
+            Some(Paging {
+                by: Some(by),
+                next: None,
+                items,
+                total: None,
+            })
+        };
+        let record = match self.resolve(result) {
+            Ty::List(item) => return Some(((**item).clone(), counted("body".to_string())?)),
+            Ty::Record(record) => record,
+            _ => return None,
         };
         let lists: Vec<_> = record
             .fields
@@ -630,53 +714,98 @@ impl<'d> Ctx<'d> {
         let [(list, item)] = lists.as_slice() else {
             return None;
         };
-        let is_link = |ty: &Ty| matches!(self.resolve(ty), Ty::String | Ty::Url);
-        let access = |target: &str, name: &str, optional: bool| {
-            if names::is_identifier(name) {
-                format!("{target}{}{name}", if optional { "?." } else { "." })
-            } else {
-                format!("{target}[{}]", names::string_literal(name))
-            }
-        };
-        let mut next = None;
-        for field in &record.fields {
-            if NEXT_LINKS.contains(&field.name.as_str()) && is_link(&field.ty) {
-                next = Some(access("body", &field.name, false));
-                break;
-            }
+        let items = access("body", &list.name, false);
+        let item = (***item).clone();
+        if let Some(next) = self.next_link(record) {
+            let paging = Paging {
+                by: None,
+                next: Some(next),
+                items,
+                total: None,
+            };
+            return Some((item, paging));
         }
-        if next.is_none() {
-            'holders: for holder in record
-                .fields
-                .iter()
-                .filter(|f| LINK_HOLDERS.contains(&f.name.as_str()))
-            {
-                let Ty::Record(inner) = self.resolve(&holder.ty) else {
-                    continue;
-                };
-                let base = access("body", &holder.name, false);
-                for field in &inner.fields {
-                    if !NEXT_LINKS.contains(&field.name.as_str()) {
-                        continue;
-                    }
-                    if is_link(&field.ty) {
-                        next = Some(access(&base, &field.name, true));
-                        break 'holders;
-                    }
-                    if let Ty::Record(link) = self.resolve(&field.ty)
-                        && link
-                            .fields
-                            .iter()
-                            .any(|f| f.name == "href" && is_link(&f.ty))
-                    {
-                        next = Some(access(&access(&base, &field.name, true), "href", true));
-                        break 'holders;
-                    }
+        let total = self.body_field(record, TOTALS, &is_int);
+        let cursor_param = param(CURSOR_PARAMS, &|ty| matches!(self.resolve(ty), Ty::String));
+        let next_cursor = self.body_field(record, NEXT_CURSORS, &|ty| {
+            matches!(self.resolve(ty), Ty::String | Ty::Int)
+        });
+        let paging = match (cursor_param, next_cursor) {
+            (Some(p), Some(next)) => Paging {
+                by: Some(("cursor", p)),
+                next: Some(next),
+                items,
+                total,
+            },
+            _ => Paging {
+                total,
+                ..counted(items)?
+            },
+        };
+        Some((item, paging))
+    }
+
+    /// `body.next`, `body.links?.next`, `body._links?.next?.href`: the field of
+    /// a page that links to the next one.
+    fn next_link(&self, record: &crate::ty::Record) -> Option<String> {
+        let is_link = |ty: &Ty| matches!(self.resolve(ty), Ty::String | Ty::Url);
+        if let Some(next) = self.body_field(record, NEXT_LINKS, &is_link) {
+            return Some(next);
+        }
+        for holder in record
+            .fields
+            .iter()
+            .filter(|f| LINK_HOLDERS.contains(&f.name.as_str()))
+        {
+            let Ty::Record(inner) = self.resolve(&holder.ty) else {
+                continue;
+            };
+            let base = access("body", &holder.name, false);
+            for field in &inner.fields {
+                if let Ty::Record(link) = self.resolve(&field.ty)
+                    && NEXT_LINKS.contains(&field.name.as_str())
+                    && link
+                        .fields
+                        .iter()
+                        .any(|f| f.name == "href" && is_link(&f.ty))
+                {
+                    return Some(access(&access(&base, &field.name, true), "href", true));
                 }
             }
         }
-        let next = next?;
-        Some(((***item).clone(), next, access("body", &list.name, false)))
+        None
+    }
+
+    /// The first field named one of `names` whose type fits, at the top of the
+    /// page (`body.total`) or one level down in a record that holds paging
+    /// details (`body.meta?.total`).
+    fn body_field(
+        &self,
+        record: &crate::ty::Record,
+        names: &[&str],
+        fits: &dyn Fn(&Ty) -> bool,
+    ) -> Option<String> {
+        let find = |r: &crate::ty::Record| {
+            r.fields
+                .iter()
+                .find(|f| names.contains(&f.name.as_str()) && fits(&f.ty))
+                .map(|f| f.name.clone())
+        };
+        if let Some(name) = find(record) {
+            return Some(access("body", &name, false));
+        }
+        for holder in record
+            .fields
+            .iter()
+            .filter(|f| LINK_HOLDERS.contains(&f.name.as_str()) || f.name == "response_metadata")
+        {
+            if let Ty::Record(inner) = self.resolve(&holder.ty)
+                && let Some(name) = find(inner)
+            {
+                return Some(access(&access("body", &holder.name, false), &name, true));
+            }
+        }
+        None
     }
 
     fn op_doc(

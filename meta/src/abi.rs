@@ -110,6 +110,11 @@ pub const FUNCTIONS: &[Function] = &[
     f("ferry_http_next", &[Int, Value, Value, Value], Value),
     f("ferry_op_result", &[Int, Value], Value),
     f("ferry_append_page", &[Value, Value], Value),
+    f(
+        "ferry_page_next",
+        &[Int, Int, Value, Value, Value, Value, Value, Value, Int],
+        Value,
+    ),
     f("ferry_op", &[Int, Int, Words], Value),
     // `ferry test` only (a program compiled in test mode).
     f("ferry_test_index", &[], Int),

@@ -624,6 +624,31 @@ abi! {
         let result = crate::ops::next_page(run(ctx), op as usize, val(url), val(base), val(auth));
         give(ctx, result)
     }
+    /// After a page of a paged op: the next page's link or request, or null when
+    /// that page was the last (`kind` a `paging::PageBy`; `acc` the items so
+    /// far; `pages` how many pages were read).
+    fn ferry_page_next(ctx, op: i64, kind: i64, param: V, request: V, items: V, next: V, total: V, acc: V, pages: i64) -> V = unsafe { run(ctx).null }; {
+        let run = run(ctx);
+        let meta = &run.program.ops[op as usize];
+        let param = val(param);
+        let read = match val(acc) {
+            Value::List(items) => items.len(),
+            _ => 0,
+        };
+        let page = crate::paging::Page {
+            op: &meta.name,
+            by: crate::paging::PageBy::from_code(kind).unwrap_or(crate::paging::PageBy::Link),
+            param: param.as_str().unwrap_or(""),
+            request: val(request),
+            items: val(items),
+            next: val(next),
+            total: val(total),
+            read,
+            pages,
+        };
+        let result = crate::paging::next(&page);
+        give(ctx, result)
+    }
     /// An op's answer checked against its return type.
     fn ferry_op_result(ctx, op: i64, value: V) -> V = unsafe { run(ctx).null }; {
         let result = crate::ops::check_result(run(ctx), op as usize, val(value));

@@ -11,6 +11,7 @@ pub mod job_main;
 pub mod json;
 pub mod methods;
 pub mod ops;
+pub mod paging;
 pub mod program;
 pub mod run;
 pub mod secret_places;

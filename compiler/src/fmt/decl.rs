@@ -224,12 +224,22 @@ impl Printer<'_> {
         clause("body", &binding.body);
         clause("result", &binding.result);
         if let Some(paged) = &binding.paged {
-            clauses.push(
-                text("paged next ")
-                    .append(self.expr(&paged.next))
-                    .append(text(" items "))
-                    .append(self.expr(&paged.items)),
-            );
+            let mut doc = text("paged");
+            if let Some(by) = &paged.by {
+                doc = doc.append(text(format!(
+                    " {} \"{}\"",
+                    by.kind.keyword(),
+                    super::expr::escape(&by.name.value)
+                )));
+            }
+            if let Some(next) = &paged.next {
+                doc = doc.append(text(" next ")).append(self.expr(next));
+            }
+            doc = doc.append(text(" items ")).append(self.expr(&paged.items));
+            if let Some(total) = &paged.total {
+                doc = doc.append(text(" total ")).append(self.expr(total));
+            }
+            clauses.push(doc);
         }
         if binding.idempotent.is_some() {
             clauses.push(text("idempotent"));

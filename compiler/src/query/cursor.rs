@@ -414,12 +414,11 @@ impl<'a> Cursor<'a> {
                 ..
             }) => {
                 if let OpBinding::Http(http) = &op.binding {
-                    let clauses = [http.result.as_ref()].into_iter().chain(
-                        http.paged
-                            .iter()
-                            .flat_map(|p| [Some(&p.next), Some(&p.items)]),
-                    );
-                    if clauses.flatten().any(|e| inside(e.span)) {
+                    let mut clauses = http
+                        .result
+                        .iter()
+                        .chain(http.paged.iter().flat_map(|p| p.exprs()));
+                    if clauses.any(|e| inside(e.span)) {
                         out.push(Binding {
                             name: SmolStr::new_static("body"),
                             source: Source::Known(Ty::Json),

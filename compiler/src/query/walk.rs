@@ -173,8 +173,7 @@ fn item_children<'a>(kind: &'a ItemKind, out: &mut Vec<Node<'a>>) {
                 out.push(Node::Expr(&http.path));
                 out.extend(clauses.into_iter().flatten().map(Node::Expr));
                 if let Some(paged) = &http.paged {
-                    out.push(Node::Expr(&paged.next));
-                    out.push(Node::Expr(&paged.items));
+                    out.extend(paged.exprs().map(Node::Expr));
                 }
             }
         }

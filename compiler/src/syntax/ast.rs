@@ -216,10 +216,56 @@ pub struct HttpBinding {
     pub idempotent: Option<Span>,
 }
 
+/// `paged [page|offset|cursor "PARAM"] [next E] items E [total E]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Paged {
-    pub next: Expr,
+    /// The query parameter that moves from page to page; `None` when the op
+    /// follows a `next` link instead.
+    pub by: Option<PageParam>,
+    /// The next page's link, or with `cursor` the next cursor.
+    pub next: Option<Expr>,
     pub items: Expr,
+    /// How many items there are in all: paging stops once that many are read.
+    pub total: Option<Expr>,
+    /// From `paged` to the last clause.
+    pub span: Span,
+}
+
+/// `page "page"`, `offset "offset"` or `cursor "after"` in `paged`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageParam {
+    pub kind: PageKind,
+    pub name: StrLit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageKind {
+    /// A page number, one more each page.
+    Page,
+    /// An item offset, advanced by the items each page gave.
+    Offset,
+    /// A cursor the body gives (`next`).
+    Cursor,
+}
+
+impl Paged {
+    /// Its expressions, in source order: `next`, `items`, `total`.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.next
+            .iter()
+            .chain(std::iter::once(&self.items))
+            .chain(self.total.iter())
+    }
+}
+
+impl PageKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            PageKind::Page => "page",
+            PageKind::Offset => "offset",
+            PageKind::Cursor => "cursor",
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -1264,7 +1264,7 @@ fn file_parser<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>()
         Headers(Expr),
         Body(Expr),
         Result(Expr),
-        Paged(Paged),
+        Paged(Box<Paged>),
         Idempotent(Span),
     }
     let clauses = newlines()
@@ -1278,12 +1278,30 @@ fn file_parser<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>()
                 .ignore_then(expr.clone())
                 .map(Clause::Result),
             clause("paged")
-                .ignore_then(clause("next"))
-                .ignore_then(expr.clone())
+                .ignore_then(
+                    choice((
+                        clause("page").to(PageKind::Page),
+                        clause("offset").to(PageKind::Offset),
+                        clause("cursor").to(PageKind::Cursor),
+                    ))
+                    .then(str_lit())
+                    .map(|(kind, name)| PageParam { kind, name })
+                    .or_not(),
+                )
+                .then(clause("next").ignore_then(expr.clone()).or_not())
                 .then_ignore(newlines())
                 .then_ignore(clause("items"))
                 .then(expr.clone())
-                .map(|(next, items)| Clause::Paged(Paged { next, items })),
+                .then(clause("total").ignore_then(expr.clone()).or_not())
+                .map_with(|(((by, next), items), total), e| {
+                    Clause::Paged(Box::new(Paged {
+                        by,
+                        next,
+                        items,
+                        total,
+                        span: sp(e.span()),
+                    }))
+                }),
             clause("idempotent").map_with(|_, e| Clause::Idempotent(sp(e.span()))),
         )))
         .repeated()
@@ -1307,8 +1325,8 @@ fn file_parser<'t, 's: 't, I: TokenInput<'t, 's>, E: Extra<'t, 's, I>>()
                     Clause::Body(e) => (binding.body.replace(e.clone()).is_some(), e.span),
                     Clause::Result(e) => (binding.result.replace(e.clone()).is_some(), e.span),
                     Clause::Paged(p) => {
-                        let span = p.next.span.to(p.items.span);
-                        (binding.paged.replace(p).is_some(), span)
+                        let span = p.span;
+                        (binding.paged.replace(*p).is_some(), span)
                     }
                     Clause::Idempotent(span) => (binding.idempotent.replace(span).is_some(), span),
                 };

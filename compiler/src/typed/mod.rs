@@ -149,8 +149,11 @@ pub struct Http {
 
 #[derive(Clone, Debug)]
 pub struct Paged {
-    pub next: Expr,
+    /// The query parameter that moves from page to page (`None`: a `next` link).
+    pub by: Option<(crate::syntax::ast::PageKind, String)>,
+    pub next: Option<Expr>,
     pub items: Expr,
+    pub total: Option<Expr>,
 }
 
 /// `auth basic(user, password)`: the scheme and its arguments.

@@ -4,6 +4,7 @@
 use super::ty::{Lit, Record, Ty, TypeTable};
 pub use ferry_meta::formats::{is_date, is_datetime, is_url};
 use smol_str::SmolStr;
+use std::collections::HashSet;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Mismatch {
@@ -184,7 +185,7 @@ impl TypeTable {
 
     /// Whether `ty`, or a type inside it (element, field, member), is `wanted`.
     fn contains(&self, ty: &Ty, depth: u32, wanted: &dyn Fn(&Ty) -> bool) -> bool {
-        self.contains_unseen(ty, depth, wanted, &mut Vec::new())
+        self.contains_unseen(ty, depth, wanted, &mut HashSet::new())
     }
 
     /// `contains`, visiting each named type once: recursive types that refer
@@ -195,16 +196,16 @@ impl TypeTable {
         ty: &Ty,
         depth: u32,
         wanted: &dyn Fn(&Ty) -> bool,
-        seen: &mut Vec<super::ty::TypeId>,
+        seen: &mut HashSet<super::ty::TypeId>,
     ) -> bool {
         if depth > MAX_DEPTH {
             return false;
         }
-        if let Ty::Named(id) = ty {
-            if seen.contains(id) {
-                return false;
-            }
-            seen.push(*id);
+        // A set, not a list: an adaptor's types can reach thousands of others.
+        if let Ty::Named(id) = ty
+            && !seen.insert(*id)
+        {
+            return false;
         }
         let ty = self.resolve(ty);
         if wanted(ty) {

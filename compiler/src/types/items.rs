@@ -746,6 +746,8 @@ impl<'a> Checker<'a> {
         let mut seen_auth = false;
         let mut seen_base = false;
         let mut seen_errors = false;
+        // The nth op item is the nth op signature: they were declared in order.
+        let mut op_index = 0;
         for item in self.items() {
             match &item.kind {
                 ItemKind::Errors(decl) => {
@@ -789,7 +791,10 @@ impl<'a> Checker<'a> {
                     self.expect_type(expr.span, &ty, &Ty::String, "`base`");
                     self.pop_scope();
                 }
-                ItemKind::Op(op) => self.check_op(op),
+                ItemKind::Op(op) => {
+                    self.check_op(op, op_index);
+                    op_index += 1;
+                }
                 _ => {}
             }
         }
@@ -871,13 +876,16 @@ impl<'a> Checker<'a> {
         self.pop_scope();
     }
 
-    fn check_op(&mut self, op: &'a ast::OpDecl) {
+    /// Checks the op declared `index`th; a scan for it by its span would make
+    /// an adaptor of thousands of ops quadratic.
+    fn check_op(&mut self, op: &'a ast::OpDecl, index: usize) {
         let module = self.ctx.module;
-        let Some(index) = self.modules[module]
-            .ops
-            .iter()
-            .position(|o| o.origin.1 == op.name.span)
-        else {
+        let ops = &self.modules[module].ops;
+        let found = match ops.get(index) {
+            Some(o) if o.origin.1 == op.name.span => Some(index),
+            _ => ops.iter().position(|o| o.origin.1 == op.name.span),
+        };
+        let Some(index) = found else {
             return;
         };
         let sig = self.modules[module].ops[index].clone();
@@ -954,8 +962,15 @@ impl<'a> Checker<'a> {
             self.expect_type(result.span, &ty, &Ty::Json, "`result`");
         }
         if let Some(paged) = &http.paged {
-            let next = self.expr(&paged.next, None);
-            self.expect_type(paged.next.span, &next, &Ty::Json, "`paged next`");
+            self.check_paging_rule(paged);
+            if let Some(next) = &paged.next {
+                let ty = self.expr(next, None);
+                self.expect_type(next.span, &ty, &Ty::Json, "`paged next`");
+            }
+            if let Some(total) = &paged.total {
+                let ty = self.expr(total, None);
+                self.expect_type(total.span, &ty, &Ty::Json, "`paged total`");
+            }
             let items = self.expr(&paged.items, None);
             self.expect_type(paged.items.span, &items, &Ty::Json, "`paged items`");
             if !matches!(self.types.resolve(&sig.ret), Ty::List(_) | Ty::Error) {
@@ -971,6 +986,46 @@ impl<'a> Checker<'a> {
             }
         }
         self.ctx.scopes.pop();
+    }
+
+    /// A `paged` clause says how the next page is asked for: a `next` link, or
+    /// a query parameter (`page` and `offset` count themselves, a `cursor`
+    /// comes from `next`).
+    fn check_paging_rule(&mut self, paged: &ast::Paged) {
+        let file = self.file();
+        let problem = match (&paged.by, &paged.next) {
+            (None, None) => Some((
+                paged.span,
+                "no `next` link and no parameter",
+                "a paged op needs `next` (the next page's link) or a parameter: \
+                 `paged page \"NAME\"`, `paged offset \"NAME\"` or `paged cursor \"NAME\" next E`"
+                    .to_string(),
+            )),
+            (Some(by), Some(next)) if by.kind != ast::PageKind::Cursor => Some((
+                next.span,
+                "not with `page` or `offset`",
+                format!(
+                    "`paged {}` counts the pages itself: it takes no `next`",
+                    by.kind.keyword()
+                ),
+            )),
+            (Some(by), None) if by.kind == ast::PageKind::Cursor => Some((
+                paged.span,
+                "no `next`",
+                "`paged cursor` needs `next`: where the body gives the next cursor".to_string(),
+            )),
+            (Some(by), _) if by.name.value.trim().is_empty() => Some((
+                by.name.span,
+                "an empty name",
+                format!("`paged {}` names no query parameter", by.kind.keyword()),
+            )),
+            _ => None,
+        };
+        if let Some((span, label, message)) = problem {
+            self.error(
+                Diagnostic::error(codes::BAD_OP_BINDING, file, span, message).with_label(label),
+            );
+        }
     }
 }
 

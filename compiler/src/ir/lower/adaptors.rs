@@ -1,9 +1,10 @@
 //! Ops: a native op through `ferry_op`; an HTTP-bound op through a function of
 //! its own that builds the request from the binding, sends it, follows `paged`
-//! links and checks the answer. `base` and `auth` are computed per call.
+//! links or parameters and checks the answer. `base` and `auth` are computed per call.
 
 use super::{FnState, Lowerer};
-use crate::ir::{Callee, Expr, FnKind, FuncId, Function, Loc, Local, Repr, Stmt};
+use crate::ir::{Callee, Expr, FnKind, FuncId, Function, IntOp, Loc, Local, Repr, Stmt};
+use crate::syntax::ast::PageKind;
 use crate::typed::{self, Arg, OpBinding};
 use ferry_meta::{OpMeta, ShapeMeta};
 
@@ -113,7 +114,7 @@ impl<'a> Lowerer<'a> {
                 .collect(),
             open: false,
         });
-        let request = Expr::call(
+        let request_value = Expr::call(
             "ferry_record",
             vec![
                 Expr::Int(shape as i64),
@@ -122,6 +123,8 @@ impl<'a> Lowerer<'a> {
             Repr::Value,
             None,
         );
+        let request = self.new_local(Repr::Value);
+        body.push(Stmt::Set(request, request_value));
         let loc = self.loc(http.method_span);
         let response = self.declare(http.response, Repr::Value);
         let send = |kind: &'static str, what: Expr| {
@@ -137,7 +140,10 @@ impl<'a> Lowerer<'a> {
                 Some(loc),
             )
         };
-        body.push(Stmt::Set(response, send("ferry_http", request)));
+        body.push(Stmt::Set(
+            response,
+            send("ferry_http", Expr::Local(request)),
+        ));
         let result = match &http.paged {
             Some(paged) => {
                 let acc = self.new_local(Repr::Value);
@@ -150,25 +156,86 @@ impl<'a> Lowerer<'a> {
                         None,
                     ),
                 ));
+                let pages = self.new_local(Repr::Int);
+                body.push(Stmt::Set(pages, Expr::Int(0)));
+                let page_items = self.new_local(Repr::Value);
                 let items = self.boxed_value(&paged.items);
-                let next_value = self.boxed_value(&paged.next);
+                let next_value = match &paged.next {
+                    Some(e) => self.boxed_value(e),
+                    None => self.null(),
+                };
+                let total = match &paged.total {
+                    Some(e) => self.boxed_value(e),
+                    None => self.null(),
+                };
+                let (kind, param) = match &paged.by {
+                    None => (0, self.null()),
+                    Some((kind, name)) => {
+                        let code = match kind {
+                            PageKind::Page => 1,
+                            PageKind::Offset => 2,
+                            PageKind::Cursor => 3,
+                        };
+                        (code, self.string(name))
+                    }
+                };
                 let next = self.new_local(Repr::Value);
                 let page_loc = self.loc(paged.items.span);
-                let round = vec![
+                let mut round = vec![
+                    Stmt::Set(page_items, items),
                     Stmt::Expr(Expr::call(
                         "ferry_append_page",
-                        vec![Expr::Local(acc), items],
+                        vec![Expr::Local(acc), Expr::Local(page_items)],
                         Repr::Value,
                         Some(page_loc),
                     )),
-                    Stmt::Set(next, next_value),
+                    Stmt::Set(
+                        pages,
+                        Expr::Int2(
+                            IntOp::Add,
+                            Box::new(Expr::Local(pages)),
+                            Box::new(Expr::Int(1)),
+                            page_loc,
+                        ),
+                    ),
+                    Stmt::Set(
+                        next,
+                        Expr::call(
+                            "ferry_page_next",
+                            vec![
+                                Expr::Int(op as i64),
+                                Expr::Int(kind),
+                                param,
+                                Expr::Local(request),
+                                Expr::Local(page_items),
+                                next_value,
+                                total,
+                                Expr::Local(acc),
+                                Expr::Local(pages),
+                            ],
+                            Repr::Value,
+                            Some(page_loc),
+                        ),
+                    ),
                     Stmt::If(
                         Expr::IsNull(Box::new(Expr::Local(next))),
                         vec![Stmt::Break],
                         Vec::new(),
                     ),
-                    Stmt::Set(response, send("ferry_http_next", Expr::Local(next))),
                 ];
+                if paged.by.is_none() {
+                    round.push(Stmt::Set(
+                        response,
+                        send("ferry_http_next", Expr::Local(next)),
+                    ));
+                } else {
+                    // The same request again, its page parameter moved on.
+                    round.push(Stmt::Set(request, Expr::Local(next)));
+                    round.push(Stmt::Set(
+                        response,
+                        send("ferry_http", Expr::Local(request)),
+                    ));
+                }
                 body.push(Stmt::While(Expr::Bool(true), round));
                 Expr::Local(acc)
             }

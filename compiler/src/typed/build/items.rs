@@ -139,8 +139,10 @@ impl<'a> Builder<'a> {
             result: part(self, &http.result)?,
             paged: match &http.paged {
                 Some(p) => Some(Paged {
-                    next: self.expr(&p.next)?,
+                    by: p.by.as_ref().map(|b| (b.kind, b.name.value.clone())),
+                    next: part(self, &p.next)?,
                     items: self.expr(&p.items)?,
+                    total: part(self, &p.total)?,
                 }),
                 None => None,
             },

@@ -145,8 +145,12 @@
   "body"
   "result"
   "paged"
+  "page"
+  "offset"
+  "cursor"
   "next"
   "items"
+  "total"
   (native_binding)
   (idempotent)
 ] @keyword

@@ -108,8 +108,12 @@
   "body"
   "result"
   "paged"
+  "page"
+  "offset"
+  "cursor"
   "next"
   "items"
+  "total"
   (native_binding)
   (idempotent)
 ] @keyword
