@@ -17,13 +17,13 @@ impl TestBlock {
     /// `--filter` keeps the tests whose name contains the text, so a test whose
     /// name is part of another's runs with it.
     pub fn command(&self, path: &str) -> Vec<String> {
-        vec![
-            "test".into(),
-            "--filter".into(),
-            self.name.clone(),
-            path.into(),
-        ]
+        run_test_args(&self.name, path)
     }
+}
+
+/// The arguments of `ferry` that run the test named `name` of the file at `path`.
+pub fn run_test_args(name: &str, path: &str) -> Vec<String> {
+    vec!["test".into(), "--filter".into(), name.into(), path.into()]
 }
 
 /// The file's `test` blocks, in the order they are written.

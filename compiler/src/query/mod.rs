@@ -25,7 +25,7 @@ mod signature;
 mod tests;
 pub mod walk;
 
-pub use lens::{TestBlock, test_blocks};
+pub use lens::{TestBlock, run_test_args, test_blocks};
 
 use crate::Analysis;
 use crate::adaptors::Search;
