@@ -1,7 +1,8 @@
 //! The real `ferry lsp` process on stdio, with documents that used to kill it: a
 //! sum of 6,000 terms (a tree 6,000 deep) checks without a diagnostic and can be
 //! hovered; records nested past the nesting limit are one E0014; `shutdown` and
-//! `exit` end the process with status 0.
+//! `exit` end the process with status 0; a "run test" lens's command runs the
+//! real `ferry test`.
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -179,4 +180,59 @@ fn ferry_lsp_checks_a_long_sum_and_deep_records_and_exits_cleanly() {
         .expect("ferry lsp exits after `exit`")
         .unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+/// The "run test" lens's command runs the real `ferry test` on the saved file:
+/// a passing test is told as information, a failing one as an error, with the
+/// whole output in the answer.
+#[test]
+fn a_run_test_lens_runs_ferry_test_on_the_file() {
+    let dir = std::env::temp_dir().join(format!("ferry-lsp-run-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("double.ferry");
+    let text = "input: { n: Int }\noutput input.n * 2\n\ntest \"doubles\" {\n  expect run(input: { n: 2 }) == 4\n}\n\ntest \"wrong\" {\n  expect run(input: { n: 2 }) == 5\n}\n";
+    std::fs::write(&path, text).unwrap();
+    let file = path.display().to_string();
+    let uri = format!("file://{file}");
+
+    let mut server = Server::start();
+    server.request(1, "initialize", json!({ "capabilities": {} }));
+    server.notify("initialized", json!({}));
+    server.open(&uri, text);
+    let lenses = server.request(
+        2,
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(
+        lenses["result"][1]["command"],
+        json!({ "title": "▶ run test", "command": "ferry.runTest", "arguments": [file, "wrong"] })
+    );
+
+    let run = |server: &mut Server, id: i64, name: &str| {
+        server.request(
+            id,
+            "workspace/executeCommand",
+            json!({ "command": "ferry.runTest", "arguments": [file, name] }),
+        )
+    };
+    let passed = run(&mut server, 3, "doubles");
+    assert_eq!(passed["result"]["exitCode"], 0, "{passed}");
+    let shown = server.wait("showMessage", |m| m["method"] == "window/showMessage");
+    assert_eq!(
+        shown["params"],
+        json!({ "type": 3, "message": "test \"doubles\": 1 passed, 0 failed" })
+    );
+    let failed = run(&mut server, 4, "wrong");
+    assert_eq!(failed["result"]["exitCode"], 1, "{failed}");
+    let output = failed["result"]["output"].as_str().unwrap();
+    assert!(output.contains("FAILED"), "{output}");
+    assert!(!output.contains("doubles"), "{output}");
+    let shown = server.wait("showMessage", |m| m["method"] == "window/showMessage");
+    assert_eq!(
+        shown["params"],
+        json!({ "type": 1, "message": "test \"wrong\": 0 passed, 1 failed" })
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    server.child.kill().unwrap();
 }

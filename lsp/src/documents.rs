@@ -92,7 +92,7 @@ impl Snapshot {
     }
 }
 
-fn is_file(uri: &Uri) -> bool {
+pub(crate) fn is_file(uri: &Uri) -> bool {
     uri.scheme().as_str().eq_ignore_ascii_case("file")
 }
 

@@ -4,7 +4,7 @@
 //! versions), `positions` (offsets <-> LSP positions), `locations` (compiler
 //! spans as LSP locations), `analysis` (compiler work, off the executor,
 //! panic-safe), `diagnostics` (conversion and debounced publishing),
-//! `code_actions`, `formatting`, `symbols`, `folding`, `selection`, `transport` (framing on stdio), and the typed
+//! `code_actions`, `code_lens` ("run test" above each `test`), `formatting`, `symbols`, `folding`, `selection`, `transport` (framing on stdio), and the typed
 //! features over the compiler's queries (`ferry_compiler::query`): `completion`,
 //! `hover`, `definition`, `signature_help`; `builtin` (the `ferry-builtin:`
 //! documents) and `protocol` (what `ls-types` cannot express).
@@ -12,6 +12,7 @@
 mod analysis;
 mod builtin;
 mod code_actions;
+mod code_lens;
 mod completion;
 mod definition;
 mod diagnostics;
@@ -46,6 +47,9 @@ pub struct Options {
     /// The delay between the last `didChange` and publishing diagnostics. Opening
     /// and saving a document publish at once.
     pub debounce: Duration,
+    /// The `ferry` binary a "run test" lens runs; `None`: this process' own
+    /// (`ferry lsp` is part of it).
+    pub ferry: Option<std::path::PathBuf>,
     /// Test builds: a hook run at the start of every piece of compiler work, with
     /// its name (`"parse"`, `"check"`, `"formatting"`, ...), to make it panic.
     #[cfg(feature = "testing")]
@@ -56,6 +60,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             debounce: DEFAULT_DEBOUNCE,
+            ferry: None,
             #[cfg(feature = "testing")]
             fault: None,
         }

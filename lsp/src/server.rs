@@ -8,8 +8,8 @@ use crate::builtin::{self, ContentParams, ContentResult};
 use crate::documents::{ChangeError, Documents, Snapshot};
 use crate::positions::Encoding;
 use crate::{
-    Options, code_actions, completion, definition, diagnostics, folding, formatting, hover,
-    selection, signature_help, symbols,
+    Options, code_actions, code_lens, completion, definition, diagnostics, folding, formatting,
+    hover, selection, signature_help, symbols,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -240,6 +240,13 @@ fn capabilities(session: &Session) -> ServerCapabilities {
             ..CodeActionOptions::default()
         })),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![code_lens::RUN_TEST.into()],
+            ..ExecuteCommandOptions::default()
+        }),
         selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![".".into()]),
@@ -411,6 +418,48 @@ impl LanguageServer for Backend {
             ))
         })
         .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let analysis = self.analysis(&snapshot).await?;
+        let encoding = self.state.session().encoding;
+        self.compute("codeLens", move || {
+            Some(code_lens::lenses(
+                &snapshot,
+                &analysis.files[0].ast,
+                encoding,
+            ))
+        })
+        .await
+    }
+
+    /// `ferry.runTest PATH NAME`: runs the test, shows its summary line and logs
+    /// its output.
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        if params.command != code_lens::RUN_TEST {
+            return Err(Error::invalid_params(format!(
+                "no command {}: this server has {}",
+                params.command,
+                code_lens::RUN_TEST
+            )));
+        }
+        let (path, name) =
+            code_lens::arguments(&params.arguments).map_err(Error::invalid_params)?;
+        let ferry = match &self.state.options.ferry {
+            Some(ferry) => ferry.clone(),
+            None => std::env::current_exe().unwrap_or_else(|_| "ferry".into()),
+        };
+        let outcome = self
+            .compute("runTest", move || code_lens::run_test(&ferry, &path, &name))
+            .await?;
+        let client = &self.state.client;
+        client.log_message(MessageType::INFO, outcome.log).await;
+        let (kind, message) = outcome.message;
+        client.show_message(kind, message).await;
+        Ok(Some(outcome.answer))
     }
 
     async fn selection_range(

@@ -122,6 +122,7 @@ async fn a_running_check_of_a_replaced_version_stops() {
     let mut client = TestClient::new(Options {
         debounce: Duration::ZERO,
         fault: Some(hold_the_first_check),
+        ..Options::default()
     });
     client.initialize(json!({}), json!({})).await;
     client

@@ -54,6 +54,8 @@ async fn initialize_answers_the_capabilities() {
                 "codeActionProvider": { "codeActionKinds": ["quickfix"] },
                 "documentFormattingProvider": true,
                 "foldingRangeProvider": true,
+                "codeLensProvider": { "resolveProvider": false },
+                "executeCommandProvider": { "commands": ["ferry.runTest"] },
                 "workspace": { "textDocumentContent": { "schemes": ["ferry-builtin"] } }
             },
             "serverInfo": { "name": "ferry", "version": env!("CARGO_PKG_VERSION") }
@@ -1059,4 +1061,72 @@ async fn a_repeated_effect_is_acknowledged_by_a_quick_fix() {
         actions[0]["edit"]["documentChanges"][0]["edits"],
         json!([{ "range": range(3, 30, 3, 30), "newText": ", allow_duplicates: true" }])
     );
+}
+
+const TESTED: &str = "input: { n: Int }\noutput input.n + 1\n\ntest \"adds one\" {\n  expect run(input: { n: 1 }) == 2\n}\n\ntest \"it's two\" {\n  expect run(input: { n: 1 }) == 2\n}\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_test_lens_above_each_test_runs_ferry_test() {
+    let mut client = client(Options {
+        ferry: Some("/nowhere/ferry".into()),
+        ..Options::default()
+    })
+    .await;
+    client.open(URI, 1, TESTED).await;
+    let lenses = client
+        .request("textDocument/codeLens", json!({ "textDocument": doc() }))
+        .await
+        .unwrap();
+    let lens = |l1, l2, name: &str| {
+        json!({
+            "range": range(l1, 0, l2, 1),
+            "command": {
+                "title": "▶ run test",
+                "command": "ferry.runTest",
+                "arguments": ["/work/jobs/job.ferry", name]
+            }
+        })
+    };
+    assert_eq!(
+        lenses,
+        json!([lens(3, 5, "adds one"), lens(7, 9, "it's two")])
+    );
+    // The command runs `ferry test`; one that cannot start is said so.
+    let answer = client
+        .request(
+            "workspace/executeCommand",
+            json!({ "command": "ferry.runTest", "arguments": ["/work/jobs/job.ferry", "it's two"] }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer, json!({ "exitCode": null, "output": "" }));
+    let shown = client.notification("window/showMessage").await;
+    assert_eq!(
+        shown,
+        json!({
+            "type": 1,
+            "message": "could not run `ferry test --filter 'it'\\''s two' /work/jobs/job.ferry` (/nowhere/ferry): No such file or directory (os error 2)"
+        })
+    );
+    let wrong = client
+        .request(
+            "workspace/executeCommand",
+            json!({ "command": "ferry.runTest", "arguments": ["adds one"] }),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        wrong.message,
+        "ferry.runTest takes a file's path and a test's name, as its code lens gives them; got [\"adds one\"]"
+    );
+    // A document that is not a file has no lens: `ferry test` reads files.
+    client.open("untitled:Untitled-1", 1, TESTED).await;
+    let none = client
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": "untitled:Untitled-1" } }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(none, json!([]));
 }

@@ -159,10 +159,17 @@ impl<'a> Cursor<'a> {
             None => offset,
         };
         // What may complete the text: nothing, a name, a name and a block (for
-        // `if x == `), a block; the first that parses wins, else the one with
-        // the fewest errors. The lexer closes brackets left open.
+        // `if x == `), a block, a value after the name (for a test's `mock
+        // shop.`, which needs `= fn`); the first that parses wins, else the one
+        // with the fewest errors. The lexer closes brackets left open.
         let suffixes: &[&str] = match (word.is_empty(), string.is_some()) {
-            (true, false) => &["", PLACEHOLDER, concat!(placeholder!(), " {}")],
+            (true, false) => &[
+                "",
+                PLACEHOLDER,
+                concat!(placeholder!(), " {}"),
+                concat!(placeholder!(), " = null"),
+            ],
+            (false, false) => &["", " {}", " = null"],
             _ => &["", " {}"],
         };
         let pattern = cursor.in_pattern();

@@ -117,6 +117,7 @@ const METHOD_DEFAULTS: &[(&str, &str, &str)] = &[
     ("slice", "to", "null"),
     ("sort_by", "desc", "false"),
     ("run", "input", "null"),
+    ("run", "config", "null"),
 ];
 
 impl<'a> Env<'a> {
@@ -541,10 +542,30 @@ impl<'a> Env<'a> {
     }
 
     pub fn free_function(&self, name: &str, in_test: bool) -> Option<Callee> {
-        free_functions(in_test)
+        let mut callee = free_functions(in_test)
             .iter()
             .find(|f| f.name == name)
-            .map(|f| self.method_callee(f, CalleeKind::Function))
+            .map(|f| self.method_callee(f, CalleeKind::Function))?;
+        if name == "run" {
+            self.type_run(&mut callee);
+        }
+        Some(callee)
+    }
+
+    /// A test's `run(input:, config:)` as the checker types it for this job:
+    /// `input` is the job's `input:` type, the result its output.
+    fn type_run(&self, run: &mut Callee) {
+        let job = &self.modules()[0];
+        if let Some(input) = run
+            .params
+            .iter_mut()
+            .find(|p| p.name.as_deref() == Some("input"))
+        {
+            input.ty = job.input.clone();
+        }
+        if let Some(output) = &job.run_output {
+            run.ret = output.clone();
+        }
     }
 
     /// An op or function of the adaptor used as `alias`.

@@ -1,7 +1,8 @@
 //! Questions about a checked program at a byte offset, for the language server:
 //! where a name is declared (`definition_at`), what it is (`hover_at`), what may
 //! be written there (`completions_at`) and which parameter a call is at
-//! (`signature_at`).
+//! (`signature_at`), and the `test` blocks a "run test" code lens is shown
+//! above (`test_blocks`).
 //!
 //! Every query works on any [`Analysis`], including files that do not parse or
 //! check. Definitions and hovers read what the checker recorded (`TypeInfo`);
@@ -17,11 +18,14 @@ mod complete;
 mod cursor;
 mod env;
 mod hover;
+mod lens;
 mod render;
 mod signature;
 #[cfg(test)]
 mod tests;
 pub mod walk;
+
+pub use lens::{TestBlock, run_test_args, test_blocks};
 
 use crate::Analysis;
 use crate::adaptors::Search;

@@ -788,3 +788,79 @@ fn no_query_panics_on_the_examples_whole_or_cut_short() {
     }
     assert!(asked > 2000, "{asked}");
 }
+
+// ---------------------------------------------------------------------------
+// Test blocks
+
+/// A job over the form with an output, and a test of it after `rest`.
+fn tested(test: &str) -> Job {
+    form(&format!(
+        "if input.items == [] {{\n  skip \"no items\"\n}}\noutput {{ name: input.name, n: 1 }}\n\ntest \"a form\" {{\n{test}\n}}\n"
+    ))
+}
+
+#[test]
+fn ops_are_completed_after_mock() {
+    // `mock shop.` is not a statement until `= fn` follows: the cursor's text
+    // is completed with a value after the name.
+    let j = tested("  mock shop.<|>\n  expect true");
+    assert_eq!(j.labels(), ["create_order", "orders"]);
+    let j = tested("  mock shop.or<|>\n  expect true");
+    assert_eq!(
+        j.details(),
+        [
+            "create_order: (order: shop.Order, dry_run: Bool = false) -> { id: String, .. }",
+            "orders: (status: String? = null) -> [shop.Order]",
+        ]
+    );
+}
+
+#[test]
+fn run_takes_the_jobs_input_type_and_gives_its_output() {
+    let form_input = "Form";
+    let j = tested("  let out = run(<|>)\n  expect out != null");
+    assert_eq!(j.errors(), Vec::<String>::new());
+    let (label, params, active) = j.signature().unwrap();
+    assert_eq!(
+        label,
+        format!(
+            "run(input: {form_input} = null, config: Json = null) -> {{ name: String, n: 1 }}?"
+        )
+    );
+    assert_eq!(
+        params,
+        [
+            format!("input: {form_input} = null"),
+            "config: Json = null".into()
+        ]
+    );
+    assert_eq!(active, Some(0));
+    let j = tested("  let out = r<|>un()\n  expect out != null");
+    let (hovered, code, doc) = j.hover().unwrap();
+    assert_eq!(hovered, "run");
+    assert_eq!(
+        code,
+        format!(
+            "fn run(input: {form_input} = null, config: Json = null) -> {{ name: String, n: 1 }}?"
+        )
+    );
+    assert!(doc.unwrap().starts_with("Runs the job with `input`"));
+}
+
+#[test]
+fn test_blocks_with_the_command_that_runs_each() {
+    let j = tested("  expect true<|>");
+    let file = &j.analysis.files[0].ast;
+    let blocks = test_blocks(file);
+    assert_eq!(blocks.len(), 1);
+    let block = &blocks[0];
+    assert_eq!(block.name, "a form");
+    assert_eq!(
+        &j.text[block.span.range()],
+        "test \"a form\" {\n  expect true\n}"
+    );
+    assert_eq!(
+        block.command("jobs/form.ferry"),
+        ["test", "--filter", "a form", "jobs/form.ferry"]
+    );
+}

@@ -192,6 +192,9 @@ pub struct Module {
     /// Names of `use`s whose adaptor was not found: already reported, so their
     /// uses are not reported again.
     pub unresolved_uses: Vec<SmolStr>,
+    /// A job with tests: what its tests' `run(…)` gives (the job's output, or
+    /// `null` when it skips), for the editor's signature of `run`.
+    pub run_output: Option<Ty>,
 }
 
 #[derive(Clone, Debug)]

@@ -58,6 +58,9 @@ impl<'a> Checker<'a> {
             _ => return None,
         };
         self.define(callee.span, Def::Builtin(SmolStr::new(name)));
+        if name == "run" {
+            self.modules[0].run_output = Some(ret.clone());
+        }
         self.arguments(&format!("`{name}`"), &params, args, call, false);
         Some(ret)
     }

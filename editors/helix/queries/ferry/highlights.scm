@@ -178,7 +178,7 @@
 ((call_expression
   function: (identifier) @function.builtin)
   (#any-of? @function.builtin
-    "now" "today" "uuid" "json_parse" "json_string" "csv_parse" "env" "run" "fixture" "calls"))
+    "now" "today" "uuid" "json_parse" "json_string" "csv_parse" "env" "run" "fixture" "calls" "logs" "http_error" "set_time"))
 
 (call_expression
   function: (identifier) @function)
