@@ -16,6 +16,25 @@ pub type EnvLookup = Box<dyn Fn(&str) -> Option<String>>;
 /// The job's main body, as generated code: `fn(ctx)`.
 pub type JobMain = unsafe extern "C" fn(*mut Ctx);
 
+/// Runs `main` on `run`: its context points at the run's constants and globals.
+///
+/// # Safety
+/// `main` must be the main body compiled with the program `run` was made from.
+pub(crate) unsafe fn call_main(run: &mut Run, main: JobMain) {
+    let mut globals = std::mem::take(&mut run.globals);
+    let run_ptr: *mut Run = &mut *run;
+    let mut ctx = Ctx {
+        failed: 0,
+        loc: 0,
+        constants: run.constants.as_ptr(),
+        globals: globals.as_mut_ptr(),
+        run: run_ptr,
+        stack_limit: crate::stack_guard::limit(),
+    };
+    unsafe { main(&mut ctx) };
+    drop(globals);
+}
+
 /// Where the input comes from.
 #[derive(Clone, Debug)]
 pub enum Input {
@@ -129,18 +148,7 @@ pub unsafe fn execute(
     };
     run.trigger = trigger_value(&run, &options);
 
-    let mut globals = std::mem::take(&mut run.globals);
-    let run_ptr: *mut Run = &mut *run;
-    let mut ctx = Ctx {
-        failed: 0,
-        loc: 0,
-        constants: run.constants.as_ptr(),
-        globals: globals.as_mut_ptr(),
-        run: run_ptr,
-        stack_limit: crate::stack_guard::limit(),
-    };
-    unsafe { main(&mut ctx) };
-    drop(globals);
+    unsafe { call_main(&mut run, main) };
     let sink = match &options.output {
         Some(path) => Sink::Path(path.as_deref()),
         None => Sink::Capture,

@@ -67,18 +67,7 @@ pub unsafe fn run_test(
         update,
         ..TestState::default()
     }));
-    let mut globals = std::mem::take(&mut run.globals);
-    let run_ptr: *mut Run = &mut *run;
-    let mut ctx = Ctx {
-        failed: 0,
-        loc: 0,
-        constants: run.constants.as_ptr(),
-        globals: globals.as_mut_ptr(),
-        run: run_ptr,
-        stack_limit: crate::stack_guard::limit(),
-    };
-    unsafe { main(&mut ctx) };
-    drop(globals);
+    unsafe { crate::job_main::call_main(&mut run, main) };
     clock::set(None);
     verdict(&mut run)
 }

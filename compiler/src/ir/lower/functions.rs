@@ -7,8 +7,21 @@ use crate::typed::{self, StmtKind};
 
 impl<'a> Lowerer<'a> {
     pub(super) fn main(&mut self) {
+        self.main_fn("ferry_job_main", |l, body| {
+            for stmt in &l.module_tree(0).body {
+                match &stmt.kind {
+                    StmtKind::Output(value) if l.streams(value) => l.streamed_output(value, body),
+                    _ => l.stmt(stmt, body),
+                }
+            }
+        });
+    }
+
+    /// A main function: the program's description, the consts, then what
+    /// `fill` lowers; last the user functions its calls found.
+    pub(super) fn main_fn(&mut self, name: &str, fill: fn(&mut Self, &mut Vec<Stmt>)) {
         self.functions.push(Function {
-            name: "ferry_job_main".into(),
+            name: name.into(),
             kind: FnKind::Main,
             params: Vec::new(),
             ret: Repr::Value,
@@ -21,14 +34,7 @@ impl<'a> Lowerer<'a> {
         self.describe_program();
         let mut body = Vec::new();
         self.const_inits(&mut body);
-        for stmt in &self.module_tree(0).body {
-            match &stmt.kind {
-                StmtKind::Output(value) if self.streams(value) => {
-                    self.streamed_output(value, &mut body)
-                }
-                _ => self.stmt(stmt, &mut body),
-            }
-        }
+        fill(self, &mut body);
         let state = self.stack.pop().expect("main state");
         self.functions[0].locals = state.locals;
         self.functions[0].body = body;

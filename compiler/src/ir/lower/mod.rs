@@ -53,23 +53,16 @@ impl std::fmt::Display for LowerError {
 
 /// Lowers a checked job (without errors) to IR, through its typed tree.
 pub fn lower(analysis: &Analysis) -> Result<Program, LowerError> {
-    if analysis.has_errors() {
-        return Err(LowerError::NotAJob(
-            "the job has errors; `ferry check` shows them".into(),
-        ));
-    }
-    if analysis.files[0].ast.adaptor.is_some() {
-        return Err(LowerError::NotAJob(
-            "this is an adaptor file, not a job".into(),
-        ));
-    }
-    let tree = typed::build(analysis).map_err(LowerError::Internal)?;
-    lower_tree(&tree, &analysis.checked.types, &analysis.sources).map_err(LowerError::Internal)
+    lower_checked(analysis, false)
 }
 
 /// Lowers a checked job (without errors) in test mode, for `ferry test`: its
 /// main body runs one `test` block (see `tests.rs`).
 pub fn lower_tests(analysis: &Analysis) -> Result<Program, LowerError> {
+    lower_checked(analysis, true)
+}
+
+fn lower_checked(analysis: &Analysis, test_mode: bool) -> Result<Program, LowerError> {
     if analysis.has_errors() {
         return Err(LowerError::NotAJob(
             "the job has errors; `ferry check` shows them".into(),
@@ -81,7 +74,7 @@ pub fn lower_tests(analysis: &Analysis) -> Result<Program, LowerError> {
         ));
     }
     let tree = typed::build(analysis).map_err(LowerError::Internal)?;
-    lower_mode(&tree, &analysis.checked.types, &analysis.sources, true)
+    lower_mode(&tree, &analysis.checked.types, &analysis.sources, test_mode)
         .map_err(LowerError::Internal)
 }
 

@@ -13,32 +13,15 @@ use crate::types::Ty;
 impl<'a> Lowerer<'a> {
     /// The test-mode main body and the job's body as `run`'s closure.
     pub(super) fn test_main(&mut self) {
-        self.functions.push(Function {
-            name: "ferry_test_main".into(),
-            kind: FnKind::Main,
-            params: Vec::new(),
-            ret: Repr::Value,
-            locals: Vec::new(),
-            captured: Vec::new(),
-            body: Vec::new(),
+        self.main_fn("ferry_test_main", |l, body| {
+            l.test_job_body();
+            for (i, test) in l.module_tree(0).tests.iter().enumerate() {
+                let block = l.block(&test.body);
+                let which = Expr::call("ferry_test_index", Vec::new(), Repr::Int, None);
+                let chosen = Expr::IntCmp(Cmp::Eq, Box::new(which), Box::new(Expr::Int(i as i64)));
+                body.push(Stmt::If(chosen, block, Vec::new()));
+            }
         });
-        self.stack
-            .push(FnState::new(0, Repr::Value, Vec::new(), false));
-        self.describe_program();
-        let mut body = Vec::new();
-        self.const_inits(&mut body);
-        self.test_job_body();
-        for (i, test) in self.module_tree(0).tests.iter().enumerate() {
-            let block = self.block(&test.body);
-            let which = Expr::call("ferry_test_index", Vec::new(), Repr::Int, None);
-            let chosen = Expr::IntCmp(Cmp::Eq, Box::new(which), Box::new(Expr::Int(i as i64)));
-            body.push(Stmt::If(chosen, block, Vec::new()));
-        }
-        let state = self.stack.pop().expect("test main state");
-        self.functions[0].locals = state.locals;
-        self.functions[0].body = body;
-        self.meta.globals = self.globals.len() as u32;
-        self.lower_queued_fns();
     }
 
     /// The job's top-level statements as a closure of no parameters.
