@@ -137,7 +137,10 @@ fn neovim_gets_diagnostics_completion_symbols_hover_and_definition() {
             "org",
             "day",
             "te",
-            "report"
+            "report",
+            "a registration is upserted with UIDs derived from the form's ID",
+            "another form is skipped and nothing is sent",
+            "a failure of DHIS2 fails the job with its status and body"
         ])
     );
 
