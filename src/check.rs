@@ -1,19 +1,28 @@
-//! `ferry check`: every diagnostic of every file, and an exit code.
+//! `ferry check`: every diagnostic of every file, and an exit code. A folder
+//! named stands for every `.ferry` file below it (crate::discover).
 
 use crate::Outcome;
+use crate::discover;
 use crate::output::{self, ColorChoice, Format};
 use ferry_compiler::diagnostics::Diagnostic;
 use ferry_compiler::source::SourceMap;
 use std::path::PathBuf;
 
 pub fn run(
-    files: &[PathBuf],
+    paths: &[PathBuf],
     adaptor_paths: &[PathBuf],
     format: Format,
     color: ColorChoice,
 ) -> Outcome {
+    let files = match discover::ferry_files(paths, discover::Adaptors::Include) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Outcome::Usage;
+        }
+    };
     let mut results: Vec<(SourceMap, Vec<Diagnostic>)> = Vec::new();
-    for path in files {
+    for path in &files {
         match ferry_compiler::check_file(path, adaptor_paths) {
             Ok(analysis) => results.push((analysis.sources, analysis.diagnostics)),
             Err(message) => {

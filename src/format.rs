@@ -1,4 +1,5 @@
 //! `ferry fmt`: rewrite files in the canonical layout, or check that they are.
+//! A folder named stands for every `.ferry` file below it (crate::discover).
 
 use crate::Outcome;
 use crate::output::{self, ColorChoice};
@@ -6,10 +7,17 @@ use ferry_compiler::source::SourceMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub fn run(files: &[PathBuf], check: bool) -> Outcome {
+pub fn run(paths: &[PathBuf], check: bool) -> Outcome {
+    let files = match files(paths) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Outcome::Usage;
+        }
+    };
     let mut unformatted = Vec::new();
     let mut failed = false;
-    for path in files {
+    for path in &files {
         let stdin = path == Path::new("-");
         let text = if stdin {
             let mut text = String::new();
@@ -69,4 +77,21 @@ pub fn run(files: &[PathBuf], check: bool) -> Outcome {
     } else {
         Outcome::Ok
     }
+}
+
+/// The files the paths name, in order: `-` (standard input) as it is, each
+/// folder as the `.ferry` files below it, adaptor files included.
+fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path == Path::new("-") {
+            files.push(path.clone());
+        } else {
+            files.extend(crate::discover::ferry_files(
+                std::slice::from_ref(path),
+                crate::discover::Adaptors::Include,
+            )?);
+        }
+    }
+    Ok(files)
 }

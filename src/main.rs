@@ -4,6 +4,7 @@
 mod adaptor;
 mod build;
 mod check;
+mod discover;
 mod format;
 mod lsp;
 mod output;
@@ -30,8 +31,8 @@ struct Cli {
 enum Command {
     /// Check jobs and adaptor files for errors, without running them.
     Check {
-        /// The files to check.
-        #[arg(required = true)]
+        /// The files to check, or folders: every `.ferry` file below them (not hidden folders or `target/`).
+        #[arg(required = true, value_name = "PATH")]
         files: Vec<PathBuf>,
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = output::Format::Human)]
@@ -87,8 +88,8 @@ enum Command {
     },
     /// Format files in place in the one canonical layout.
     Fmt {
-        /// The files to format; `-` reads standard input and writes standard output.
-        #[arg(required = true)]
+        /// The files to format, or folders: every `.ferry` file below them (not hidden folders or `target/`); `-` reads standard input and writes standard output.
+        #[arg(required = true, value_name = "PATH")]
         files: Vec<PathBuf>,
         /// Change nothing; exit with 1 when a file is not formatted.
         #[arg(long)]

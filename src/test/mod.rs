@@ -3,7 +3,6 @@
 //! its tests in parallel, prints one line per test and a summary line. Exit
 //! codes: 0 every test passed, 1 a test failed, 2 a job or test did not compile.
 
-mod discover;
 mod report;
 mod runner;
 
@@ -24,7 +23,14 @@ pub struct Options {
 }
 
 pub fn run(options: &Options) -> i32 {
-    let jobs = match discover::jobs(&options.paths) {
+    // No path: the current folder.
+    let default = [PathBuf::from(".")];
+    let paths = if options.paths.is_empty() {
+        &default[..]
+    } else {
+        &options.paths[..]
+    };
+    let jobs = match crate::discover::ferry_files(paths, crate::discover::Adaptors::Skip) {
         Ok(jobs) => jobs,
         Err(message) => {
             eprintln!("error: {message}");

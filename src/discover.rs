@@ -1,20 +1,22 @@
-//! Which files `ferry test` looks at: each `.ferry` file named, and every
-//! `.ferry` file under each folder named (outside `adaptors/` folders and hidden
-//! ones), in path order.
+//! Which `.ferry` files a command looks at: each file named, and every `.ferry`
+//! file under each folder named (outside hidden folders and `target/`), in path
+//! order. `ferry test` also leaves out `adaptors/` folders (adaptor files are not
+//! jobs); `ferry fmt` and `ferry check` take them too.
 
 use std::path::{Path, PathBuf};
 
-pub fn jobs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// Whether a walk goes into `adaptors/` folders.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Adaptors {
+    Include,
+    Skip,
+}
+
+pub fn ferry_files(paths: &[PathBuf], adaptors: Adaptors) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
-    let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() {
-        &default[..]
-    } else {
-        paths
-    };
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut found)?;
+            walk(path, adaptors, &mut found)?;
         } else if path.is_file() {
             found.push(path.clone());
         } else {
@@ -24,7 +26,7 @@ pub fn jobs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
+fn walk(dir: &Path, adaptors: Adaptors, found: &mut Vec<PathBuf>) -> Result<(), String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -35,9 +37,8 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
             continue;
         }
         if path.is_dir() {
-            // Adaptor files are not jobs.
-            if name != "adaptors" {
-                walk(&path, found)?;
+            if !(adaptors == Adaptors::Skip && name == "adaptors") {
+                walk(&path, adaptors, found)?;
             }
         } else if name.ends_with(".ferry") {
             // `./job.ferry` is shown as `job.ferry`.
