@@ -1,6 +1,7 @@
 //! `ferry fmt` and `ferry check` of folders: every `.ferry` file below a folder
 //! named, in path order, adaptor files included, hidden folders and `target/`
-//! left out (the walk `ferry test` makes, src/discover.rs).
+//! left out (the walk `ferry test` makes, src/discover.rs); and the examples kept
+//! in the formatter's layout.
 
 use std::path::Path;
 use std::process::Command;
@@ -134,4 +135,11 @@ fn check_of_a_folder_checks_every_file_below_it() {
     let missing = ferry(dir.path(), &["check", "missing"]);
     assert_eq!(missing.exit, 2);
     assert_eq!(missing.stderr, "error: missing: no such file or folder\n");
+}
+/// The examples stay in the formatter's layout.
+#[test]
+fn every_example_is_formatted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = ferry(root, &["fmt", "--check", "examples"]);
+    assert_eq!((out.exit, out.stderr.as_str()), (0, ""));
 }
