@@ -152,7 +152,8 @@ fn unreadable_file_and_usage_errors_exit_2() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: cannot read tests/ui/does-not-exist.ferry: No such file or directory (os error 2)\n"
+        // A missing path is found missing before anything is read, as `ferry test` and `ferry fmt` say it.
+        "error: tests/ui/does-not-exist.ferry: no such file or folder\n"
     );
     let output = Command::new(env!("CARGO_BIN_EXE_ferry"))
         .arg("check")
