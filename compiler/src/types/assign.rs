@@ -18,6 +18,9 @@ pub enum Mismatch {
     NeedsAs,
     /// A record lacks required fields.
     MissingFields(Vec<SmolStr>),
+    /// A record fits no member of a union of records, each of which it only
+    /// lacks fields of: each member with what it lacks, the closest first.
+    MissingFieldsOfEach(Vec<(Ty, Vec<SmolStr>)>),
     /// A closed record type does not have this field.
     UnknownField(SmolStr),
     /// An open record may carry fields a closed type does not allow.
@@ -77,6 +80,9 @@ impl TypeTable {
                 {
                     return Ok(());
                 }
+                if let Some(each) = self.missing_of_each(from, members, depth) {
+                    return Err(Mismatch::MissingFieldsOfEach(each));
+                }
                 // Report against the member of the same kind, if there is one.
                 let same_kind = members.iter().find(|m| kind(self.resolve(m)) == kind(from));
                 match same_kind {
@@ -123,6 +129,36 @@ impl TypeTable {
             }
             _ => Err(self.plain_or_special(from)),
         }
+    }
+
+    /// When a record lacks only fields of each of two or more record members,
+    /// every member with the fields it lacks, fewest first: the message can then
+    /// name each way to fit, not only the first member's.
+    fn missing_of_each(
+        &self,
+        from: &Ty,
+        members: &[Ty],
+        depth: u32,
+    ) -> Option<Vec<(Ty, Vec<SmolStr>)>> {
+        if !matches!(from, Ty::Record(_)) {
+            return None;
+        }
+        let records: Vec<&Ty> = members
+            .iter()
+            .filter(|m| matches!(self.resolve(m), Ty::Record(_)))
+            .collect();
+        if records.len() < 2 {
+            return None;
+        }
+        let mut each = Vec::new();
+        for m in records {
+            match self.assign(from, m, depth + 1) {
+                Err(Mismatch::MissingFields(fields)) => each.push((m.clone(), fields)),
+                _ => return None,
+            }
+        }
+        each.sort_by_key(|(_, fields)| fields.len());
+        Some(each)
     }
 
     fn plain_or_special(&self, from: &Ty) -> Mismatch {

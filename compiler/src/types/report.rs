@@ -154,6 +154,29 @@ pub fn mismatch(
             )
             .with_label(format!("missing {list}"))
         }
+        Mismatch::MissingFieldsOfEach(each) => {
+            let (_, closest) = &each[0];
+            let list = field_list(closest);
+            let mut d = Diagnostic::error(
+                codes::MISSING_FIELDS,
+                file,
+                span,
+                format!(
+                    "{what} expects `{e}`, which needs the {} {list}",
+                    field_word(closest)
+                ),
+            )
+            .with_label(format!("missing {list}"));
+            for (member, fields) in each {
+                d = d.with_note(format!(
+                    "as `{}`, it needs the {} {}",
+                    types.display(member),
+                    field_word(fields),
+                    field_list(fields)
+                ));
+            }
+            d
+        }
         Mismatch::UnknownField(name) => Diagnostic::error(
             codes::UNKNOWN_FIELD,
             file,
@@ -210,6 +233,14 @@ pub fn mismatch(
                         .join(", ");
                     (codes::MISSING_FIELDS, format!("`{path}` lacks {list}"))
                 }
+                Mismatch::MissingFieldsOfEach(each) => {
+                    let ways = each
+                        .iter()
+                        .map(|(_, fields)| field_list(fields))
+                        .collect::<Vec<_>>()
+                        .join(" or ");
+                    (codes::MISSING_FIELDS, format!("`{path}` lacks {ways}"))
+                }
                 Mismatch::MaybeNull | Mismatch::FieldMaybeAbsent(_) => (
                     codes::MAYBE_NULL,
                     format!("`{path}` may be null or missing"),
@@ -254,6 +285,19 @@ pub fn mismatch(
             }
         }
     }
+}
+
+/// "`a`, `b`": field names as a message lists them.
+fn field_list(fields: &[smol_str::SmolStr]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn field_word(fields: &[smol_str::SmolStr]) -> &'static str {
+    if fields.len() == 1 { "field" } else { "fields" }
 }
 
 /// The checker's codes (the syntax ones are in `crate::codes` too).
