@@ -36,6 +36,17 @@ pub fn print_human(diagnostics: &[Diagnostic], sources: &SourceMap, color: Color
     let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
+/// Only the errors of a check, on stderr: what `run` and `test` show of a job
+/// they will not run.
+pub fn print_errors(diagnostics: &[Diagnostic], sources: &SourceMap) {
+    let errors: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    print_human(&errors, sources, ColorChoice::Auto);
+}
+
 /// JSON diagnostics go to stdout, as one array.
 pub fn print_json(diagnostics: &[(Diagnostic, &SourceMap)]) {
     let values: Vec<_> = diagnostics

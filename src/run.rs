@@ -1,6 +1,6 @@
 //! `ferry run JOB`: compile in memory (Cranelift JIT) and run at once.
 
-use crate::output::{self, ColorChoice};
+use crate::output;
 use ferry_runtime::job_main::{self, RunArgs};
 use std::path::{Path, PathBuf};
 
@@ -16,13 +16,7 @@ pub fn compile(path: &Path, adaptor_paths: &[PathBuf]) -> Result<ferry_compiler:
         }
     };
     if analysis.has_errors() {
-        let errors: Vec<_> = analysis
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        output::print_human(&errors, &analysis.sources, ColorChoice::Auto);
+        output::print_errors(&analysis.diagnostics, &analysis.sources);
         eprintln!("error: {} has errors; nothing was run", path.display());
         return Err(2);
     }

@@ -1,7 +1,7 @@
 //! One job's tests: checked, compiled once in test mode, run in parallel (one
 //! thread per core, each test on a run of its own).
 
-use crate::output::{self, ColorChoice};
+use crate::output;
 use ferry_compiler::syntax::ast::ItemKind;
 use ferry_runtime::testing::{self, Verdict};
 use std::path::Path;
@@ -40,13 +40,7 @@ pub fn run_job(
         return Ok(Vec::new());
     }
     if analysis.has_errors() {
-        let errors: Vec<_> = analysis
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        output::print_human(&errors, &analysis.sources, ColorChoice::Auto);
+        output::print_errors(&analysis.diagnostics, &analysis.sources);
         eprintln!(
             "error: {} has errors; its tests were not run",
             path.display()
