@@ -3,29 +3,10 @@
 //! left out (the walk `ferry test` makes, src/discover.rs); and the examples kept
 //! in the formatter's layout.
 
+mod cli;
+
+use cli::ferry;
 use std::path::Path;
-use std::process::Command;
-
-struct Out {
-    exit: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn ferry(dir: &Path, args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_ferry"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .unwrap();
-    Out {
-        exit: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
 
 const FORMATTED: &str = "type A = { x: Int }\n";
 const UNFORMATTED: &str = "type A = {x:Int}\n";

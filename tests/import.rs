@@ -3,39 +3,19 @@
 //! imported into `adaptors/`, used by a job and run against a local server that
 //! answers the spec's shapes (and once a shape it does not declare).
 
+mod cli;
 #[path = "../runtime/tests/support/mod.rs"]
 mod support;
 
+use cli::ferry;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use support::{Reply, Server};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("import/tests/fixtures/openapi")
         .join(name)
-}
-
-struct Out {
-    exit: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn ferry(dir: &Path, args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_ferry"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .unwrap();
-    Out {
-        exit: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
 }
 
 #[test]
