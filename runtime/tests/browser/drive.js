@@ -49,7 +49,9 @@ async function check(page, name) {
     steps.push(`first Tab: ${await page.evaluate(() => document.activeElement.textContent.trim())}`);
 
     await page.getByLabel('Operator token').fill(TOKEN);
-    await page.keyboard.press('Enter');
+    // The login page is at `/` already, so waiting for that URL would not wait:
+    // wait for the navigation the form's POST (and its redirect) starts.
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     await page.waitForURL(`${BASE}/`);
     steps.push(`logged in: ${await page.locator('h1').innerText()}`);
     await check(page, '2-runs');
